@@ -37,8 +37,9 @@ export function renderSvg(chart: Chart): string {
   if (legend && legend.domain && legend.range && ['ordinal', 'categorical'].includes(String(legend.type))) {
     y += 18;
     let x = 8;
-    legend.domain.forEach((value, i) => {
-      const color = String(legend.range![i % legend.range!.length]);
+    const range = Array.from(legend.range);
+    Array.from(legend.domain).forEach((value, i) => {
+      const color = String(range[i % range.length]);
       header.push(`<rect x="${x}" y="${y - 10}" width="10" height="10" fill="${escapeXml(color)}"/>`);
       header.push(text(x + 14, y, String(value), 11, 400));
       x += 24 + String(value).length * 6.5;

@@ -1,0 +1,253 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { QuantbookError } from '../errors';
+import type { SecurityArrays } from '../kernels/bridge';
+import type { Strategy } from '../strategy/define';
+import { TrialEvaluator, type TrialConfig, type TrialOutcome } from './evaluate';
+import type { TimeRange } from './shared-panel';
+import { smaCrossPairs, type CrossingEvents, type SmaCrossSweepInput } from './sma-cross-kernel';
+import type { StrategyRef, WorkerReply, WorkerRequest } from './worker';
+
+export interface TrialJob {
+  params: Record<string, unknown>;
+  /** Only the bars in this time range (a walk-forward's training window); default all. */
+  range?: TimeRange;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** After each finished job (success or failure). */
+  onDone?: (done: number, total: number) => void;
+}
+
+export interface SweepChunk {
+  input: SmaCrossSweepInput;
+  events: CrossingEvents;
+  from: number;
+  to: number;
+  /** Metrics of pairs [from, to), `metricCount` per row; a SharedArrayBuffer when run on workers. */
+  out: Float64Array;
+  metricCount: number;
+}
+
+/**
+ * Runs trials - on a bounded pool of worker threads, or on the calling thread when `threads`
+ * is 0. Results come back in job order whatever the number of threads, and each trial is
+ * computed the same way on any thread, so the numbers never depend on the thread count.
+ */
+export interface TrialRunner {
+  /** Worker threads (0: the calling thread). */
+  readonly threads: number;
+  run(jobs: TrialJob[], options?: RunOptions): Promise<TrialOutcome[]>;
+  /** Sweep-kernel chunks (their metrics land in each chunk's `out`). */
+  sweep(chunks: SweepChunk[], options?: RunOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PoolSetup {
+  /** The panel on SharedArrayBuffers (sharePanel). Omit for a pool that only runs sweep chunks. */
+  panel?: SecurityArrays;
+  strategy?: Strategy<any>;
+  /** How workers find the strategy: its registered name, plus a module that defines it. */
+  strategyRef?: StrategyRef;
+  config?: TrialConfig;
+  /** Worker threads; 0 runs on the calling thread. Default os.availableParallelism(). */
+  threads?: number;
+}
+
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+export function createRunner(setup: PoolSetup): TrialRunner {
+  const threads = setup.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 0) {
+    throw new QuantbookError('BAD_PARAMETER', `parameter 'threads' must be a whole number >= 0, got ${threads}`, '0 runs on the calling thread; the default is the number of cores');
+  }
+  return threads === 0 ? new InlineRunner(setup) : new WorkerPool(setup, threads);
+}
+
+class InlineRunner implements TrialRunner {
+  readonly threads = 0;
+  private evaluator: TrialEvaluator | undefined;
+  constructor(private readonly setup: PoolSetup) {}
+
+  async run(jobs: TrialJob[], options: RunOptions = {}): Promise<TrialOutcome[]> {
+    if (!this.evaluator) {
+      if (!this.setup.panel || !this.setup.strategy || !this.setup.config) throw new Error('internal: trial runner without data');
+      this.evaluator = new TrialEvaluator(this.setup.panel, this.setup.strategy, this.setup.config);
+    }
+    const outcomes: TrialOutcome[] = [];
+    for (const job of jobs) {
+      throwIfAborted(options.signal);
+      outcomes.push(await this.evaluator.evaluate(job.params, job.range));
+      options.onDone?.(outcomes.length, jobs.length);
+    }
+    return outcomes;
+  }
+
+  async sweep(chunks: SweepChunk[], options: RunOptions = {}): Promise<void> {
+    let done = 0;
+    for (const c of chunks) {
+      throwIfAborted(options.signal);
+      smaCrossPairs(c.input, c.events, c.from, c.to, c.out, c.metricCount);
+      options.onDone?.(++done, chunks.length);
+      // Let the event loop turn between chunks: progress reaches listeners, an abort can arrive.
+      if (done < chunks.length) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+interface Slot {
+  worker: Worker;
+  /** The job index in flight, or -1. */
+  busy: number;
+}
+
+type Task = { kind: 'trial'; job: TrialJob } | { kind: 'sweep'; chunk: SweepChunk };
+
+class WorkerPool implements TrialRunner {
+  private slots: Slot[] = [];
+  private closed = false;
+  private running = false;
+
+  constructor(private readonly setup: PoolSetup, readonly threads: number) {}
+
+  async run(jobs: TrialJob[], options: RunOptions = {}): Promise<TrialOutcome[]> {
+    if (!this.setup.panel || !this.setup.strategyRef || !this.setup.config) throw new Error('internal: trial pool without data');
+    const outcomes = await this.dispatch(jobs.map((job) => ({ kind: 'trial', job })), options);
+    return outcomes as TrialOutcome[];
+  }
+
+  async sweep(chunks: SweepChunk[], options: RunOptions = {}): Promise<void> {
+    const outcomes = await this.dispatch(chunks.map((chunk) => ({ kind: 'sweep', chunk })), options);
+    const failed = outcomes.find((o) => !o.ok);
+    if (failed && !failed.ok) throw new QuantbookError('SWEEP_FAILED', `a sweep worker failed: ${failed.error.message}`, 'retry with threads: 0');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = this.slots;
+    this.slots = [];
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  /**
+   * Feeds tasks to the workers one at a time each. A worker that dies (out of memory, a native
+   * crash) fails only the task it held - recorded as that task's error - and is replaced.
+   */
+  private dispatch(tasks: Task[], options: RunOptions): Promise<TrialOutcome[]> {
+    if (this.closed) return Promise.reject(new QuantbookError('POOL_CLOSED', 'the optimizer pool is closed'));
+    if (this.running) return Promise.reject(new Error('internal: the optimizer pool is already running'));
+    throwIfAborted(options.signal);
+    const outcomes: TrialOutcome[] = new Array(tasks.length);
+    if (tasks.length === 0) return Promise.resolve(outcomes);
+    this.running = true;
+    return new Promise<TrialOutcome[]>((resolve, reject) => {
+      let next = 0;
+      let done = 0;
+      let finished = false;
+      const finish = (error?: unknown) => {
+        if (finished) return;
+        finished = true;
+        this.running = false;
+        options.signal?.removeEventListener('abort', onAbort);
+        for (const slot of this.slots) {
+          slot.worker.removeAllListeners('message');
+          slot.worker.removeAllListeners('error');
+          slot.worker.removeAllListeners('exit');
+        }
+        if (error) {
+          void this.close();
+          reject(error);
+        } else resolve(outcomes);
+      };
+      const onAbort = () => finish(cancelled());
+      options.signal?.addEventListener('abort', onAbort);
+
+      const settle = (slot: Slot, outcome: TrialOutcome) => {
+        const id = slot.busy;
+        slot.busy = -1;
+        if (id < 0 || outcomes[id] !== undefined) return;
+        outcomes[id] = outcome;
+        done++;
+        options.onDone?.(done, tasks.length);
+        if (done === tasks.length) finish();
+        else feed(slot);
+      };
+      const feed = (slot: Slot) => {
+        if (finished || next >= tasks.length) return;
+        const id = next++;
+        slot.busy = id;
+        const task = tasks[id];
+        const request: WorkerRequest =
+          task.kind === 'trial'
+            ? { type: 'trial', id, params: task.job.params, range: task.job.range }
+            : { type: 'sweep', id, ...task.chunk };
+        slot.worker.postMessage(request);
+      };
+      const listen = (slot: Slot) => {
+        slot.worker.on('message', (reply: WorkerReply) => {
+          if (finished || reply.type === 'fatal') return;
+          if (reply.type === 'trial') settle(slot, reply.ok ? { ok: true, metrics: reply.metrics } : { ok: false, error: reply.error });
+          else settle(slot, reply.ok ? { ok: true, metrics: new Float64Array(0) } : { ok: false, error: { code: 'SWEEP_FAILED', message: reply.message ?? 'unknown' } });
+        });
+        const crashed = (why: string) => {
+          if (finished) return;
+          const id = slot.busy;
+          slot.worker.removeAllListeners();
+          void slot.worker.terminate();
+          // Replace the worker, then record the lost task as failed (the run goes on).
+          const replacement: Slot = { worker: this.startWorker(), busy: -1 };
+          this.slots[this.slots.indexOf(slot)] = replacement;
+          listen(replacement);
+          if (id >= 0) {
+            replacement.busy = id;
+            settle(replacement, { ok: false, error: { code: 'WORKER_CRASHED', message: `the worker thread running this parameter set died: ${why}` } });
+          } else feed(replacement);
+        };
+        slot.worker.on('error', (e) => crashed(e.message));
+        slot.worker.on('exit', (code) => crashed(`exit code ${code}`));
+      };
+
+      const wanted = Math.min(this.threads, tasks.length);
+      while (this.slots.length < wanted) this.slots.push({ worker: this.startWorker(), busy: -1 });
+      for (const slot of this.slots) {
+        listen(slot);
+        feed(slot);
+      }
+    });
+  }
+
+  private startWorker(): Worker {
+    const entry = workerEntry();
+    const worker = new Worker(entry.file, { execArgv: entry.execArgv });
+    const init: WorkerRequest = { type: 'init', panel: this.setup.panel, strategy: this.setup.strategyRef, config: this.setup.config };
+    worker.postMessage(init);
+    return worker;
+  }
+}
+
+function cancelled(): QuantbookError {
+  return new QuantbookError('CANCELLED', 'the parameter search was cancelled', 'run it again when ready');
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw cancelled();
+}
+
+/**
+ * The worker script: dist/optimize-worker.js beside the bundle that runs this code, or the
+ * TypeScript source through tsx when running from source (tests, `npx tsx`).
+ */
+function workerEntry(): { file: string; execArgv: string[] } {
+  const bundled = join(__dirname, 'optimize-worker.js');
+  if (!__filename.endsWith('.ts') && existsSync(bundled)) return { file: bundled, execArgv: [] };
+  const source = join(__dirname, 'worker.ts');
+  if (existsSync(source)) return { file: source, execArgv: ['--require', require.resolve('tsx/cjs')] };
+  throw new QuantbookError('OPTIMIZE_WORKER_MISSING', `optimizer worker script not found next to ${__filename}`, 'run `npm run build` (it writes dist/optimize-worker.js), or pass threads: 0');
+}
