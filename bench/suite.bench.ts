@@ -2,6 +2,7 @@
 // year and cap slices, plus the baselines reversal_5d and momentum_12_1 run the same way and
 // their correlations with the signal), on the embedded sample and on a synthetic 3000 x 5000
 // panel (target < 30 s). Also the long-short kernel alone on the synthetic panel.
+import { loadavg } from 'node:os';
 import pl from 'nodejs-polars';
 import { bench, machine } from './harness';
 import { openSample } from '../kernel-lib/data/sample';
@@ -54,14 +55,19 @@ async function main(): Promise<void> {
   await bench(`load panel (dense matrices, size proxy), ${S} x ${D}`, () => loadPanel(source, [parseXsectionConfig({})]), { runs: 1, warmup: false, items: T * N, unit: 'cells' });
 
   let result: Awaited<ReturnType<typeof runSuite>> | undefined;
+  let cpu = { user: 0, system: 0 };
   await bench(
     `suite standard, synthetic ${S} x ${D} (+2 baselines), workers`,
     async () => {
+      const c0 = process.cpuUsage();
       result = await runSuite(signal, source, { threads: 'auto' });
+      cpu = process.cpuUsage(c0);
     },
     { runs: 1, warmup: false, items: T * N, unit: 'cells', targetMs: 30_000 },
   );
-  if (result) console.log('  phases (ms):', JSON.stringify(result.timings));
+  // CPU time of all threads (main, workers, polars): on a loaded machine the wall time above
+  // stretches, this does much less.
+  if (result) console.log(`  phases (ms): ${JSON.stringify(result.timings)}; process CPU time ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
 
 main().catch((e) => {

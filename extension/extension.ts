@@ -30,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const command = (id: string, run: (...args: any[]) => unknown) =>
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        env.log(`${id} (${args.map(describeArg).join(', ')})`);
         try {
           return await run(...args);
         } catch (e) {
@@ -52,14 +53,15 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   command('quantbook.refreshHistory', () => history.refresh());
   command('quantbook.openRunDetails', (node?: HistoryNode | string) => openRunDetails(env, history, node));
+  // from the view title there is no argument: the tree's current selection is what to compare
   command('quantbook.compareRuns', (node?: HistoryNode, selection?: HistoryNode[]) =>
-    compareRuns(env, history, node, selection ?? (historyTree.selection.length === 2 ? historyTree.selection : undefined)),
+    compareRuns(env, history, node, Array.isArray(selection) && selection.length ? selection : node ? undefined : historyTree.selection),
   );
   command('quantbook.deleteRun', (node?: HistoryNode, selection?: HistoryNode[]) => deleteRun(env, history, node, selection));
   command('quantbook.exportReport', (target?: vscode.Uri | LibraryNode) =>
     exportReport(env, target instanceof vscode.Uri ? target : target?.kind === 'notebook' ? vscode.Uri.file(target.notebook.path) : notebookFor(undefined)?.uri),
   );
-  command('quantbook.runSuite', () => runSuite(env));
+  command('quantbook.runSuite', (target?: vscode.Uri) => runSuite(env, target instanceof vscode.Uri ? target : undefined));
   command('quantbook.showLog', () => env.output.show());
 }
 
@@ -72,4 +74,12 @@ function notebookFor(target: unknown): vscode.NotebookDocument | undefined {
   const uri = target instanceof vscode.Uri ? target : (target as { notebookEditor?: { notebookUri?: vscode.Uri } } | undefined)?.notebookEditor?.notebookUri;
   if (uri) return vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri.toString());
   return vscode.window.activeNotebookEditor?.notebook;
+}
+
+/** A command argument in the log: its kind, not its content. */
+function describeArg(arg: unknown): string {
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (Array.isArray(arg)) return `[${arg.length}]`;
+  if (typeof arg === 'object' && arg !== null) return String((arg as { kind?: unknown }).kind ?? 'object');
+  return typeof arg;
 }

@@ -55,7 +55,7 @@ export function nodeCandidates(search: NodeSearch, fileExists: (p: string) => bo
   const local = (dir: string) => (win ? join(dir, 'node_modules', 'node', 'bin', binName) : join(dir, 'node_modules', '.bin', binName));
   const found: NodeCandidate[] = [
     ...search.workspaceFolders.map((dir) => ({ path: local(dir), source: 'workspace' as const })),
-    { path: local(search.extensionDir), source: 'extension' },
+    { path: local(search.extensionDir), source: 'extension' as const },
     ...search.pathDirs.filter(Boolean).map((dir) => ({ path: join(dir, binName), source: 'path' as const })),
   ].filter((c) => fileExists(c.path));
   found.push({ path: search.host.execPath, source: 'extension-host' });

@@ -53,6 +53,25 @@ export { registerBaseline, unregisterBaseline, listBaselines, buildBaselines, ba
 export { computeVerdict, verdictThresholdsSchema, type Verdict, type VerdictReason, type VerdictThresholds, type VerdictThresholdsInput } from './suite/verdict';
 export { renderTearsheet, writeTearsheet } from './report/tearsheet';
 export { suiteCharts, cumulativeChart, fractileChart, sliceSharpeChart, correlationChart } from './report/tearsheet-charts';
+// factor research: IC, decay, quantiles, autocorrelation, leaderboard, regimes, signal correlations (docs/research.md)
+export { researchSignals, DEFAULT_LAGS, DEFAULT_QUANTILES, type ResearchInput, type ResearchResult, type ResearchIdentity, type ResearchDaily } from './research/analyze';
+export { researchPanel, type ResearchPanel, type ResearchPanelOptions } from './research/panel';
+export { forwardReturns, DEFAULT_HORIZONS, type ForwardReturns } from './research/forward-returns';
+export type { SignalSource, SnapshotSource } from './research/signal-source';
+export type { SignalResearch, HorizonResearch } from './research/signal-summary';
+export type { IcStats } from './research/ic';
+export { cumulativeBucketReturns, type QuantileStats } from './research/quantiles';
+export type { AutocorrelationStats } from './research/autocorrelation';
+export type { TurnoverStats } from './research/turnover';
+export type { Coverage, DataLoss } from './research/coverage';
+export { leaderboard, leaderboardFrame, LEADERBOARD_COLUMNS, type LeaderboardRow, type LeaderboardOptions, type LeaderboardColumn } from './research/leaderboard';
+export { regimeRows, regimeFrame, icByRegime, type RegimeOptions, type RegimeReport, type RegimeSlice, type RegimeRow } from './research/slices';
+export { equalWeightIndex, trendRegime, volatilityRegime, yearRegime, type DateRegime } from './research/regimes';
+export type { SignalCorrelation } from './research/correlation';
+export { momentum12_1, reversal5d, BUILTIN_SIGNALS, builtinSignal, type BuiltinSignal } from './research/signals';
+export { icSeriesChart, icDecayChart, quantileReturnsChart, cumulativeReturnsChart, regimeChart, correlationHeatmap } from './research/charts';
+export { icDecay, DEFAULT_DECAY_HORIZONS, type DecayPoint } from './research/decay';
+export { icFrame, quantileFrame, coverageFrame } from './research/frames';
 // notebook display and the run history
 export { show, display, mimeBundle } from './notebook/display';
 export { RunHistory, type RunInput, type RunList, type StoredRun, type DamagedRun, type HistoryOptions } from './tracking/run-history';
@@ -65,3 +84,15 @@ export { newRunId } from './tracking/run-id';
 // notebooks: run headless, export as a report
 export { runNotebook, type RunNotebookOptions, type NotebookRun, type NotebookProvenance, type CellRun, type CellError } from './notebook/notebook-runner';
 export { exportNotebook, type ExportNotebookOptions, type NotebookExport } from './report/notebook-export';
+// parameter search and walk-forward analysis
+export { optimize, type OptimizeOptions } from './optimize/optimize';
+export type { OptimizeResult, OptimizeProgress, TrialResult, TrialFailure, Direction } from './optimize/results';
+export { parseParamSpace, gridParamSets, type ParamSpace, type ParamRange, type ParamValue, type ParamSets } from './optimize/grid';
+export { randomParamSets, type RandomSearchOptions } from './optimize/random';
+export { deflatedSharpe, expectedMaxSharpe, probabilisticSharpe, returnMoments, normalCdf, normalQuantile, type DeflatedSharpe } from './optimize/deflated-sharpe';
+export { optimizeHeatmap, type HeatmapOptions } from './optimize/heatmap';
+export { walkForward, type WalkForwardOptions, type WalkForwardProgress } from './wfa/walk-forward';
+export type { WalkForwardResult, WindowResult, SavedWalkForward } from './wfa/result';
+export { walkForwardWindows, parsePeriod, type WalkForwardWindow, type WindowLength } from './wfa/windows';
+export { warmupBars } from './wfa/warmup';
+export { walkForwardCharts, oosEquityChart, chosenParamsChart, isVsOosChart } from './wfa/charts';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { compareHtml, formatBytes, runDetailsHtml, type PageFrame } from '../extension/webviews/run-html';
+import { compareHtml, formatBytes, runDetailsHtml, withStyleReset, type PageFrame } from '../extension/webviews/run-html';
 import type { RunRecord } from '../kernel-lib/tracking/run-record';
 
 const frame: PageFrame = { title: 'Run', cspSource: 'vscode-webview://x', nonce: 'abc123', styleUri: 'vscode-resource://media/webview.css' };
@@ -67,5 +67,13 @@ describe('extension: run details and comparison pages', () => {
     assert.equal(formatBytes(512), '512 B');
     assert.equal(formatBytes(1536), '1.5 KB');
     assert.equal(formatBytes(3 * 1024 * 1024), '3.0 MB');
+  });
+});
+
+describe('extension: reports shown in a webview', () => {
+  it('puts the style reset first in <head>, so the report\'s own styles still win', () => {
+    const out = withStyleReset('<!DOCTYPE html><html><HEAD lang="en"><style>code{color:red}</style></head><body>x</body></html>');
+    assert.match(out, /^<!DOCTYPE html><html><HEAD lang="en"><style id="quantbook-report-reset">[^]*?<\/style><style>code\{color:red\}<\/style>/);
+    assert.match(withStyleReset('<p>no head</p>'), /^<style id="quantbook-report-reset">[^]*<\/style><p>no head<\/p>$/);
   });
 });

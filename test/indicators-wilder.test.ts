@@ -83,6 +83,12 @@ describe('indicators: rsi (Wilder)', () => {
     assert.deepEqual(got, [null, null, 100, 100, null, null, 0, 0]);
   });
 
+  it('skips a missing price: its change and the next are null and the smoothing carries on', async () => {
+    // Changes: -, 1, 1 (seed: G = 1, L = 0 -> 100), null, null, -1 -> G = 0.5, L = 0.5 -> 50.
+    const df = pl.DataFrame({ security_id: Array(6).fill('A'), date: pl.Series('date', [1, 2, 3, 4, 5, 6]).cast(pl.Date), close: [1, 2, 3, null, 5, 4] });
+    assert.deepEqual(await column(df, rsi('close', 2)), [null, null, 100, null, null, 50]);
+  });
+
   it('rejects period 0 naming the parameter', () => {
     assert.throws(() => rsi('close', 0), (e: unknown) => e instanceof QuantbookError && /'period'/.test(e.message));
   });

@@ -108,14 +108,14 @@ describe('kernels: rolling statistics over typed arrays', () => {
     assert.ok(Math.abs(atr[13] - 0.555) < 1e-6 && Math.abs(atr[14] - 0.593929) < 1e-6);
   });
 
-  it('Wilder RSI: missing changes are skipped, in the seed too (as the polars rsi)', async () => {
+  it('Wilder RSI: missing changes are skipped, in the seed too (as the polars rsi with a null, which the bridge hands over as NaN)', async () => {
     // Changes: NaN, NaN, +1, +1 (seed of 2 at row 4), -2 -> G = 0.5, L = 1.
     const close = [1, NaN, 3, 4, 5, 3];
     const r = wilderRsiArray(f(close), 2);
     assert.deepEqual([...r.slice(0, 4)], [NaN, NaN, NaN, NaN]);
     assert.equal(r[4], 100);
     assert.ok(Math.abs(r[5] - 100 / 3) < 1e-12);
-    const frame = pl.DataFrame({ security_id: Array(6).fill('A'), close });
+    const frame = pl.DataFrame({ security_id: Array(6).fill('A'), close: close.map((x) => (Number.isNaN(x) ? null : x)) });
     const polars = (await frame.lazy().select(rsi('close', 2)).collect()).getColumn('rsi_close_2').toArray();
     assert.deepEqual(polars.slice(0, 4), [null, null, null, null]);
     assert.equal(polars[4], 100);

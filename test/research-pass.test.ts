@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { researchPass } from '../kernel-lib/kernels/xs-research-pass';
 import { runResearchPass } from '../kernel-lib/research/parallel-pass';
 
@@ -256,5 +257,20 @@ describe('research pass: blocks of dates on worker threads', () => {
     // and the comparison is not vacuous: lags and turnover have values after the first block
     assert.ok(one.signals[1].autocorrelation[1].slice(40).some((x) => Number.isFinite(x)));
     assert.ok(one.signals[1].turnover[0].slice(40 * 3).some((x) => Number.isFinite(x)));
+  });
+});
+
+describe('research pass: regression - idle pool workers kept the process alive', () => {
+  it('a process that researched with worker threads exits on its own', function () {
+    this.timeout(120000);
+    const script = `
+      const { runResearchPass } = require(${JSON.stringify(require.resolve('../kernel-lib/research/parallel-pass'))});
+      const T = 64, N = 20, cells = new Float64Array(T * N).map((_, c) => Math.sin(c));
+      runResearchPass({ dates: T, securities: N, signals: [cells], forward: [cells.map((x) => x * x)], forward1: null, quantiles: 2, lags: [1], groups: null, correlation: false }, { threads: 2 })
+        .then((p) => console.log('ic', p.signals[0].ic[0].filter(Number.isFinite).length));`;
+    const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], { encoding: 'utf8', timeout: 90000 });
+    assert.equal(r.error, undefined, 'the child timed out: something keeps its event loop alive');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^ic \d+/);
   });
 });

@@ -11,7 +11,7 @@ import type { SuiteResult } from '../kernel-lib/suite/result';
 import { runSuite, type SuiteProgress } from '../kernel-lib/suite/runner';
 import { RunHistory } from '../kernel-lib/tracking/run-history';
 import { frameSource } from '../kernel-lib/xsection/frame-source';
-import { groupsFrame, signalTable, testPanel } from './xsection-fixtures';
+import { groupsFrame, normal, rng, signalTable, testPanel } from './xsection-fixtures';
 import { sharedData, tempDir } from './helpers';
 
 /** 60 securities in 3 sectors over 320 weekdays: enough history for momentum_12_1. */
@@ -34,8 +34,9 @@ describe('suite: the runner', function () {
     const names = foresight.baselines.map((b) => `${b.name}:${b.available}`);
     assert.deepEqual(names, ['reversal_5d:true', 'momentum_12_1:true', 'value:false']);
     assert.match(foresight.baselines[2].reason!, /no 'value' column/);
-    for (const b of foresight.baselines.filter((x) => x.available)) assert.equal(b.variants.length, 6);
-    assert.equal(foresight.summary.height, 6 * 3);
+    // baselines run the headline variant by default
+    for (const b of foresight.baselines.filter((x) => x.available)) assert.deepEqual(b.variants.map((v) => v.name), ['lag0_raw']);
+    assert.equal(foresight.summary.height, 6 + 2);
   });
 
   it('flags a perfect-foresight signal: great at lag 0, gone at lag 1, verdict red and suspect', () => {
@@ -51,6 +52,23 @@ describe('suite: the runner', function () {
     assert.ok(foresight.verdict.reasons.some((r) => r.criterion === 'lag' && r.level === 'red'));
   });
 
+  it('calls a persistent, honest edge green (survives lag and residualization, not a clone)', async () => {
+    // each security has its own constant expected return (alpha); the signal is that alpha,
+    // known in advance and unrelated to sectors: a real edge at every lag
+    const N = 150;
+    const u = rng(102);
+    const alpha = Array.from({ length: N }, () => 0.00025 * normal(u));
+    const noise = rng(202);
+    const p = testPanel(N, 320, { seed: 2, returns: (i) => alpha[i] + 0.015 * normal(noise) });
+    const groupsOf = groupsFrame(p, (i) => ['A', 'B', 'C', 'D'][i % 4]);
+    const suite = await runSuite(signalTable(p, (i) => alpha[i]), frameSource(p.frame, { groups: groupsOf }), { threads: 0 });
+    const s = (name: string) => suite.signal.variants.find((v) => v.name === name)!.metrics.sharpe_net;
+    assert.ok(s('lag0_raw') > 1 && s('lag0_raw') < 5, `lag 0 net Sharpe ${s('lag0_raw')}`);
+    assert.ok(s('lag1_raw') > 0.5 * s('lag0_raw'));
+    assert.equal(suite.verdict.light, 'green', suite.verdict.reasons.map((r) => r.text).join('; '));
+    assert.equal(suite.verdict.suspect, false);
+  });
+
   it('flags a copy of a baseline as a clone (signal and PnL correlation near 1)', async () => {
     const copy = await BUILTIN_SIGNALS.momentum_12_1.compute(source.prices({ columns: ['close'] }));
     const suite = await runSuite(copy.drop('signal_name'), source, { name: 'momentum_copy', threads: 0, preset: 'quick', baselines: ['momentum_12_1'] });
@@ -64,8 +82,9 @@ describe('suite: the runner', function () {
   it('gives the same numbers on worker threads as on the main thread, with progress events up to done', async () => {
     const signal = signalTable(panel, (i, t) => Math.sin(i * 1.3 + t * 0.07));
     const events: SuiteProgress[] = [];
-    const inline = await runSuite(signal, source, { threads: 0, preset: 'quick', baselines: ['reversal_5d'] });
-    const threaded = await runSuite(signal, source, { threads: 2, preset: 'quick', baselines: ['reversal_5d'], onProgress: (e) => events.push(e) });
+    const inline = await runSuite(signal, source, { threads: 0, preset: 'quick', baselines: ['reversal_5d'], baselineVariants: 'all' });
+    const threaded = await runSuite(signal, source, { threads: 2, preset: 'quick', baselines: ['reversal_5d'], baselineVariants: 'all', onProgress: (e) => events.push(e) });
+    assert.deepEqual(threaded.baselines[0].variants.map((v) => v.name), ['lag0_raw', 'lag1_raw']);
     for (const [k, v] of inline.signal.variants.entries()) {
       const w = threaded.signal.variants[k];
       assert.equal(w.name, v.name);

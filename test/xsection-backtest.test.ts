@@ -130,6 +130,25 @@ describe('xsection: the cross-sectional long-short backtest', function () {
     close(r.metrics.turnover, 10 / 6);
   });
 
+  it("spread costs: bps per unit traded from a cost column, the naive rate where a cell is missing", async () => {
+    const p = testPanel(10, 6, { seed: 6 });
+    // 5 bps for S000..S004, 40 bps for S005..S009, missing for S009 on the first trade date
+    const spread = p.frame.withColumns(
+      pl.when(pl.col('security_id').eq(pl.lit('S009')).and(pl.col('date').eq(pl.lit(new Date(p.days[1] * 86_400_000)).cast(pl.Date))))
+        .then(pl.lit(null))
+        .otherwise(pl.when(pl.col('security_id').lt(pl.lit('S005'))).then(pl.lit(5)).otherwise(pl.lit(40)))
+        .cast(pl.Float64)
+        .alias('spread_bps'),
+    );
+    const signal = signalTable(p, (i) => i);
+    const r = await xsectionBacktest(signal, { prices: spread }, { tcModel: 'spread', costBps: 10 }, { validate: false });
+    const d = dailyArrays(r.daily);
+    // entering: short S000 (5 bps) and long S009 (missing -> 10 bps)
+    close(d.cost[0], (1 * 5 + 1 * 10) / 1e4);
+    assert.equal(r.diagnostics.cells.cost_fallback, 1);
+    assert.ok(d.cost.slice(1).every((x) => x === 0));
+  });
+
   it('skips dates with fewer than mincos securities, counts them and lists them', async () => {
     const p = testPanel(12, 10, { seed: 9 });
     const signal = signalTable(p, (i, t) => (t === 4 && i >= 6 ? NaN : i));

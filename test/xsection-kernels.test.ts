@@ -168,17 +168,19 @@ describe('xsection kernels', () => {
     const sig = Array.from({ length: T }, (_, t) => Array.from({ length: N }, (_, i) => (t === 7 && i % 5 === 0 ? NaN : u(t * N + i))));
     const fwd = Array.from({ length: T }, (_, t) => Array.from({ length: N }, (_, i) => 0.01 * u(7 + t * N + i)));
     const cap = Int8Array.from({ length: T * N }, (_, k) => ((k % N) + Math.floor(k / N)) % 4 === 3 ? -1 : ((k % N) + Math.floor(k / N)) % 3);
-    const outs = Array.from({ length: 4 }, () => longShortOutputs(T, 10));
-    longShortKernel(inputs(sig, fwd, { cap }), params({ capSlices: true, lag: 1 }), outs);
-    for (let b = 0; b < 3; b++) {
-      // lag 1: signal row t is traded on date t + 1, in that date's bucket
-      const only = sig.map((row, t) => row.map((x, i) => (t + 1 < T && cap[(t + 1) * N + i] === b ? x : NaN)));
-      const alone = longShortOutputs(T, 10);
-      longShortKernel(inputs(only, fwd, { cap }), params({ lag: 1 }), [alone]);
-      assert.deepEqual([...outs[b + 1].net], [...alone.net]);
-      assert.deepEqual([...outs[b + 1].turnover], [...alone.turnover]);
-      assert.deepEqual([...outs[b + 1].status], [...alone.status]);
-      assert.ok(outs[b + 1].nLong.some((x) => x > 0));
+    for (const weightBySignal of [false, true]) {
+      const outs = Array.from({ length: 4 }, () => longShortOutputs(T, 10));
+      longShortKernel(inputs(sig, fwd, { cap }), params({ capSlices: true, lag: 1, weightBySignal }), outs);
+      for (let b = 0; b < 3; b++) {
+        // lag 1: signal row t is traded on date t + 1, in that date's bucket
+        const only = sig.map((row, t) => row.map((x, i) => (t + 1 < T && cap[(t + 1) * N + i] === b ? x : NaN)));
+        const alone = longShortOutputs(T, 10);
+        longShortKernel(inputs(only, fwd, { cap }), params({ lag: 1, weightBySignal }), [alone]);
+        outs[b + 1].net.forEach((x, t) => close(x, alone.net[t], 1e-15));
+        outs[b + 1].turnover.forEach((x, t) => close(x, alone.turnover[t], 1e-14));
+        assert.deepEqual([...outs[b + 1].status], [...alone.status]);
+        assert.ok(outs[b + 1].nLong.some((x) => x > 0));
+      }
     }
   });
 

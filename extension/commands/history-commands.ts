@@ -12,7 +12,7 @@ export async function openRunDetails(env: QuantbookEnv, view: HistoryView, node?
 }
 
 export async function compareRuns(env: QuantbookEnv, view: HistoryView, node?: HistoryNode, selection?: readonly HistoryNode[]): Promise<void> {
-  let runs = (selection ?? (node ? [node] : [])).flatMap((n) => (n.kind === 'run' ? [n.run] : []));
+  let runs = treeNodes(node, selection).flatMap((n) => (n.kind === 'run' ? [n.run] : []));
   if (runs.length > 2) {
     void vscode.window.showWarningMessage(`Select two runs to compare (${runs.length} are selected).`);
     return;
@@ -29,7 +29,7 @@ export async function compareRuns(env: QuantbookEnv, view: HistoryView, node?: H
 }
 
 export async function deleteRun(env: QuantbookEnv, view: HistoryView, node?: HistoryNode, selection?: readonly HistoryNode[]): Promise<void> {
-  const targets = (selection?.length ? selection : node ? [node] : []).flatMap((n) =>
+  const targets = treeNodes(node, selection).flatMap((n) =>
     n.kind === 'run' ? [{ id: n.run.run_id, label: n.run.name }] : n.kind === 'damaged' ? [{ id: n.damaged.id, label: n.damaged.id }] : [],
   );
   if (!targets.length) {
@@ -47,6 +47,17 @@ export async function deleteRun(env: QuantbookEnv, view: HistoryView, node?: His
     env.log(`deleted run ${t.id}`);
   }
   view.refresh();
+}
+
+/**
+ * The nodes a command acts on: the tree's multi-selection, else the clicked node. What VS
+ * Code passes depends on where the command ran (context menu, view title, palette), so
+ * anything that is not one of our nodes is dropped.
+ */
+function treeNodes(node: unknown, selection: unknown): HistoryNode[] {
+  const isNode = (n: unknown): n is HistoryNode => typeof n === 'object' && n !== null && typeof (n as { kind?: unknown }).kind === 'string';
+  const selected = Array.isArray(selection) ? selection.filter(isNode) : [];
+  return selected.length ? selected : isNode(node) ? [node] : [];
 }
 
 async function pickRuns(view: HistoryView, count: number, title: string): Promise<RunRecord[] | undefined> {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { blankNotebook, exampleNotebooks, notebookFromTemplate } from '../library/notebook-library';
 import type { QuantbookEnv } from '../quantbook-env';
@@ -16,17 +16,17 @@ export async function newNotebookFromTemplate(env: QuantbookEnv, examplesDir: st
     template = await vscode.window.showQuickPick(
       [
         { label: 'Blank notebook', description: 'a heading and the Quantbook import' },
-        ...examples.map((e) => ({ label: e.title, description: e.path.split(/[\\/]/).pop(), detail: e.summary, path: e.path })),
+        ...examples.map((e) => ({ label: e.title, description: basename(e.path), detail: e.summary, path: e.path })),
       ],
       { title: 'New notebook from template', matchOnDetail: true },
     );
   }
   if (!template) return undefined;
 
-  const suggested = template.path ? `my-${template.path.split(/[\\/]/).pop()!.replace(/\.ipynb$/, '')}` : 'research';
+  const suggested = template.path ? `my-${basename(template.path, '.ipynb')}` : 'research';
   const target = await chooseTarget(env, suggested);
   if (!target) return undefined;
-  const title = target.path.split('/').pop()!.replace(/\.ipynb$/, '').replace(/[-_]+/g, ' ');
+  const title = basename(target.fsPath, '.ipynb').replace(/[-_]+/g, ' ');
   const text = template.path ? notebookFromTemplate(await readFile(template.path, 'utf8')) : blankNotebook(title);
   await mkdir(dirname(target.fsPath), { recursive: true });
   await writeFile(target.fsPath, text);

@@ -5,7 +5,6 @@ import { KernelClient, type ExecuteResult, type KernelExit } from '../../kernel-
 import type { KernelOutput } from '../../kernel-lib/notebook/protocol';
 import { describeError, type QuantbookEnv } from '../quantbook-env';
 import { CellOutputWriter } from './cell-outputs';
-import { ERROR_MIME } from './output-mapping';
 
 export const CONTROLLER_ID = 'quantbook-kernel';
 export const CONTROLLER_LABEL = 'Quantbook (TypeScript)';
@@ -57,11 +56,6 @@ export class QuantbookController implements vscode.Disposable {
     void vscode.window.showInformationMessage('Quantbook kernel restarted: cells run in a fresh process (execution counts start at 1).');
   }
 
-  /** The kernel's state for the notebook, for tests and the status of commands. */
-  kernelState(notebook: vscode.NotebookDocument): string {
-    return this.kernels.get(key(notebook))?.client?.state ?? 'not started';
-  }
-
   private async execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
     // created up front so every cell shows as queued at once
     const executions = cells.map((cell) => this.controller.createNotebookCellExecution(cell));
@@ -72,7 +66,8 @@ export class QuantbookController implements vscode.Disposable {
       kernel = await this.kernelFor(notebook);
     } catch (e) {
       this.env.log(`kernel did not start: ${describeError(e)}`);
-      await executions[0].replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json({ name: 'KernelStartError', message: describeError(e), stack: '' }, ERROR_MIME)]));
+      const error = Object.assign(new Error(describeError(e)), { name: 'KernelStartError', stack: '' });
+      await executions[0].replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(error)]));
       executions[0].end(false, Date.now());
       for (const rest of executions.slice(1)) endUnrun(rest);
       return;
@@ -182,7 +177,7 @@ export class QuantbookController implements vscode.Disposable {
       .then(async (choice) => {
         if (choice === 'Show Log') this.env.output.show();
         if (choice === 'Restart Kernel' && client.state === 'dead') {
-          await client.restart().catch((e: unknown) => vscode.window.showErrorMessage(`Quantbook kernel restart failed: ${describeError(e)}`));
+          await this.restart(notebook).catch((e: unknown) => vscode.window.showErrorMessage(`Quantbook kernel restart failed: ${describeError(e)}`));
         }
       });
   }

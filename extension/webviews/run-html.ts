@@ -144,3 +144,17 @@ export function formatBytes(n: number): string {
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
+
+const REPORT_RESET = `<style id="quantbook-report-reset">
+html { background: #fff; color-scheme: light; }
+body { background: #fff; color: #1f2328; padding: 0; margin: 0; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: 14px; }
+code { color: inherit; background-color: transparent; padding: 0; border-radius: 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+a, a code { color: #0969da; }
+</style>`;
+
+/** A report's HTML with a reset of VS Code's webview default styles as the first thing in <head> (or the document when it has no head). */
+export function withStyleReset(html: string): string {
+  const head = /<head[^>]*>/i.exec(html);
+  if (head) return html.slice(0, head.index + head[0].length) + REPORT_RESET + html.slice(head.index + head[0].length);
+  return REPORT_RESET + html;
+}

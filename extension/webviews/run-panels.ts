@@ -5,7 +5,7 @@ import { basename, join, relative, isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import type { StoredRunJson } from '../history/history-client';
 import { describeError, type QuantbookEnv } from '../quantbook-env';
-import { compareHtml, esc, runDetailsHtml, type ArtifactLink, type ChartImage, type PageFrame } from './run-html';
+import { compareHtml, runDetailsHtml, withStyleReset, type ArtifactLink, type ChartImage, type PageFrame } from './run-html';
 
 const detailPanels = new Map<string, vscode.WebviewPanel>();
 
@@ -50,16 +50,15 @@ export async function showComparison(env: QuantbookEnv, idA: string, idB: string
 }
 
 /**
- * A report (a self-contained HTML file) shown inside VS Code as it looks in a browser: in a
- * sandboxed iframe, so neither VS Code's default webview styles nor any script apply to it.
+ * A report (a self-contained HTML file) shown inside VS Code, scripts disabled. VS Code puts
+ * default styles (theme colours, code backgrounds) into every webview; a reset placed before
+ * the report's own styles takes those back to a plain light page, so the report looks as in a
+ * browser while its own rules still win. (A nested iframe would isolate it fully but swallows
+ * VS Code's keyboard shortcuts once clicked.)
  */
 export async function showReport(htmlPath: string): Promise<void> {
   const panel = vscode.window.createWebviewPanel('quantbook.report', `Report: ${basename(htmlPath)}`, vscode.ViewColumn.Active, { enableScripts: false, localResourceRoots: [] });
-  const html = await readFile(htmlPath, 'utf8');
-  panel.webview.html = `<!DOCTYPE html><html><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; frame-src 'self' about: data:; img-src data:; style-src 'unsafe-inline';">
-<style>html, body { margin: 0; padding: 0; height: 100%; overflow: hidden; } iframe { border: 0; width: 100%; height: 100%; background: white; }</style>
-</head><body><iframe sandbox="" title="${esc(basename(htmlPath))}" srcdoc="${esc(html)}"></iframe></body></html>`;
+  panel.webview.html = withStyleReset(await readFile(htmlPath, 'utf8'));
 }
 
 function frame(env: QuantbookEnv, webview: vscode.Webview, title: string): PageFrame {

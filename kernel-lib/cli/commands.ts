@@ -8,6 +8,8 @@ import { demoCommand } from './demo';
 import { suiteCommand } from './suite';
 import { validateCommand } from './validate';
 import { researchCommand } from './research';
+import { optimizeCommand } from './optimize';
+import { wfaCommand } from './wfa';
 
 /** Every CLI command, in the order `quantbook --help` lists them. Add new commands here. */
 export const commands: Command[] = [
@@ -20,4 +22,6 @@ export const commands: Command[] = [
   suiteCommand,
   validateCommand,
   researchCommand,
+  optimizeCommand,
+  wfaCommand,
 ];

@@ -12,7 +12,7 @@ import { runSuite, type SuiteProgress } from '../suite/runner';
 import { numberOption, stringOption, type Command } from './command';
 
 const USAGE =
-  'quantbook suite --signal FILE [--snapshot NAME] [--catalog DIR] [--preset standard|quick] [--baselines a,b|none] [--cost-bps N] ' +
+  'quantbook suite --signal FILE [--snapshot NAME] [--catalog DIR] [--preset standard|quick] [--baselines a,b|none] [--baseline-variants headline|all] [--cost-bps N] ' +
   '[--threads N] [--out DIR] [--runs DIR] [--no-record] [--no-validate] [--progress-json] [--json]';
 
 /**
@@ -33,6 +33,7 @@ export const suiteCommand: Command = {
     catalog: { type: 'string' },
     preset: { type: 'string' },
     baselines: { type: 'string' },
+    'baseline-variants': { type: 'string' },
     'cost-bps': { type: 'string' },
     threads: { type: 'string' },
     out: { type: 'string' },
@@ -69,6 +70,8 @@ async function runCommand(
   const baselinesText = stringOption(args, 'baselines');
   const baselines = baselinesText === undefined ? undefined : baselinesText === 'none' ? false : baselinesText.split(',').map((s) => s.trim()).filter(Boolean);
   const presetName = stringOption(args, 'preset') ?? 'standard';
+  const baselineVariants = stringOption(args, 'baseline-variants') ?? 'headline';
+  if (baselineVariants !== 'headline' && baselineVariants !== 'all') throw new QuantbookError('BAD_ARGUMENT', `--baseline-variants must be 'headline' or 'all', got '${baselineVariants}'`, 'headline runs each baseline once (lag 0, raw); all runs the whole preset');
 
   const table = await readTable(signalPath, { what: 'signal file' });
   const snapshot = await new DataCatalog(stringOption(args, 'catalog')).open(snapshotName);
@@ -82,6 +85,7 @@ async function runCommand(
       name: basename(signalPath, extname(signalPath)),
       preset: costBps === undefined ? presetName : withCost(presetName, costBps),
       baselines,
+      baselineVariants,
       threads,
       abort: abort.signal,
       onProgress,

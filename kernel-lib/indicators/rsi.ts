@@ -1,4 +1,4 @@
-import pl from 'nodejs-polars';
+import type pl from 'nodejs-polars';
 import { bySecurity, inputExpr, named, requireBars, type Input } from './parameters';
 import { wilderSmoothing } from './wilder-smoothing';
 
@@ -9,16 +9,19 @@ import { wilderSmoothing } from './wilder-smoothing';
  *   RSI = 100 * G / (G + L)   (= 100 - 100 / (1 + G/L)).
  * The first `period` rows are null (the first value needs `period` changes). Matches
  * StockCharts' worked example (cs-rsi.xls) and TA-Lib. When nothing moved in the smoothing
- * (G = L = 0) RSI is 50, not TA-Lib's 0 (a flat price is not oversold). NaN prices count as
- * missing (like nulls).
+ * (G = L = 0) RSI is 50, not TA-Lib's 0 (a flat price is not oversold). A NaN price propagates
+ * (use nulls for missing prices).
  */
 export function rsi(column: Input, period: number): pl.Expr {
   requireBars(period, 'period');
-  const change = inputExpr(column).fillNan(pl.lit(null)).diff(1, 'ignore');
-  // G + L is the smoothing of |d| (the smoothing is linear), so two smoothings suffice: polars
-  // does not share repeated window subexpressions, and each costs a full pass per security.
-  const gain = bySecurity(wilderSmoothing(change.clip(0, Infinity), period));
+  const change = inputExpr(column).diff(1, 'ignore');
+  // The smoothing is linear, so G - L = W(d) and G + L = W(|d|), and
+  //   RSI = 50 + 50 (G - L) / (G + L)
+  // needs two smoothings, each referenced once: polars does not share a repeated window
+  // subexpression, and a NaN/zero guard (when/fillNan) would evaluate it twice. The 1e-300 is
+  // absorbed by any real G + L (it changes nothing above 1e-284) and turns 0 / 0 into 0 / 1e-300
+  // = 0, i.e. RSI 50 when nothing moved; pure falls give exactly 0, pure rises exactly 100.
+  const net = bySecurity(wilderSmoothing(change, period));
   const total = bySecurity(wilderSmoothing(change.abs(), period));
-  // NaN can only be 0 / 0 here (NaN inputs became nulls): nothing moved.
-  return named(gain.div(total).mul(100).fillNan(50), 'rsi', column, period);
+  return named(net.div(total.add(1e-300)).mul(50).add(50), 'rsi', column, period);
 }

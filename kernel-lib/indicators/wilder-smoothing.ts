@@ -12,7 +12,8 @@ export function wilderSmoothing(x: pl.Expr, n: number): pl.Expr {
   const count = x.cumCount();
   const seeded = pl
     .when(count.lt(n)).then(pl.lit(null).cast(pl.Float64))
-    .when(count.eq(n).and(x.isNotNull())).then(x.cumSum().div(n))
+    // cumSum is null on a null row, so a null right after the seed stays null.
+    .when(count.eq(n)).then(x.cumSum().div(n))
     .otherwise(x);
   return seeded.ewmMean({ alpha: 1 / n, adjust: false, minPeriods: 1, ignoreNulls: true });
 }

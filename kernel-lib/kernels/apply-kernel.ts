@@ -59,7 +59,7 @@ export async function applyKernel(frame: pl.DataFrame | pl.LazyFrame, options: A
   }
   const values = runPerSecurity(arrays, options.inputs, outputs.length, options.kernel);
   const series = outputs.map((name, k) => pl.Series(name, values[k]));
-  const withOutputs = df.hstack(series);
+  const withOutputs = df.hstack(pl.DataFrame(series));
   if (options.keepNaN) return withOutputs;
   return withOutputs.withColumns(...outputs.map((o) => pl.col(o).fillNan(pl.lit(null))));
 }

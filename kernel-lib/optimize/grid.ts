@@ -130,17 +130,22 @@ export class ValidityFilter {
   private invalid = 0;
   constructor(private readonly strategy: Strategy<any>) {}
 
-  /** Adds the combination when the schema accepts it; returns the parsed params or undefined. */
+  /**
+   * Adds the combination when the schema accepts it; returns the parsed params or undefined.
+   * (The names were checked against the schema when the space was read, so this is the
+   * schema's own check - strategy.validateParams would rebuild the JSON schema on every call.)
+   */
   add(combo: Record<string, unknown>): Record<string, unknown> | undefined {
-    const checked = this.strategy.validateParams(combo);
-    if (checked.ok) {
-      this.sets.push(checked.params);
-      return checked.params;
+    const parsed = this.strategy.params.safeParse(combo);
+    if (parsed.success) {
+      this.sets.push(parsed.data);
+      return parsed.data;
     }
     this.invalid++;
-    for (const problem of checked.problems) {
-      // "parameter 'fast': fast must be less than slow (got 50)" -> one reason for all values
-      const reason = problem.replace(/ \(got [^)]*\)$/, '');
+    for (const issue of parsed.error.issues) {
+      // One reason for all values: "parameter 'fast': fast must be less than slow".
+      const path = issue.path.join('.');
+      const reason = path ? `parameter '${path}': ${issue.message}` : issue.message;
       this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
     }
     return undefined;

@@ -1,3 +1,4 @@
+import pl from 'nodejs-polars';
 import { QuantbookError } from '../errors';
 import { METRIC_NAMES, Metric, type MetricName } from '../kernels/metrics';
 import type { Strategy } from '../strategy/define';
@@ -6,7 +7,7 @@ import { TrialEvaluator, type TrialOutcome } from './evaluate';
 import { gridParamSets, parseParamSpace, type ParamSets, type ParamSpace } from './grid';
 import type { TrialRunner } from './pool';
 import { randomParamSets } from './random';
-import { metricsRecord, rankTrials, scoreTable, type Direction, type OptimizeProgress, type OptimizeResult, type TrialFailure, type TrialResult } from './results';
+import { metricsRecord, scoreTable, type Direction, type OptimizeProgress, type OptimizeResult, type TrialFailure, type TrialResult } from './results';
 import { contextRunner, prepareSearch, runTrials, type SearchContext, type SearchSetup } from './search';
 import type { TimeRange } from './shared-panel';
 import { SWEEP_SKIPS } from './sweep';
@@ -93,6 +94,10 @@ export interface SearchSetsOptions {
   signal?: AbortSignal;
   onProgress?: (progress: OptimizeProgress) => void;
   sweepMinWorkPerThread?: number;
+  /** Build `trials`, `table` and `top` (default true; a walk-forward only needs the best). */
+  details?: boolean;
+  /** Reused for the best's full run (keeps the panel frame of recent ranges). */
+  evaluator?: TrialEvaluator;
 }
 
 export type SetsSearch = Pick<OptimizeResult, 'path' | 'threads' | 'n_trials' | 'n_failures' | 'trials' | 'failures' | 'table' | 'best' | 'top' | 'deflated_sharpe' | 'notes'>;
@@ -111,46 +116,68 @@ export async function searchSets(context: SearchContext, runner: TrialRunner, pa
     range: options.range, signal: options.signal, sweepMinWorkPerThread: options.sweepMinWorkPerThread, needs: [options.objective],
     onDone: onDone && ((done, total) => onDone(done, total)),
   });
-  const trials: TrialResult[] = [];
+  const succeeded: number[] = [];
   const failed: TrialFailure[] = [];
   outcomes.forEach((outcome: TrialOutcome, trial) => {
-    if (outcome.ok) trials.push({ trial, params: paramSets[trial], metrics: metricsRecord(outcome.metrics) });
+    if (outcome.ok) succeeded.push(trial);
     else failed.push({ trial, params: paramSets[trial], error: outcome.error });
   });
   failures = failed.length;
+  const metric = (trial: number, slot: number) => (outcomes[trial] as { metrics: Float64Array }).metrics[slot];
+  const ranked = rankIndices(succeeded, (trial) => metric(trial, Metric[options.objective]), options.direction);
+  const finite = ranked.filter((trial) => !Number.isNaN(metric(trial, Metric[options.objective])));
   const notes: string[] = [];
   if (path === 'sweep') notes.push(`sweep fast path: every metric but ${SWEEP_SKIPS.join(', ')} (NaN in the table; the best's comes from a full engine run)`);
-  const ranked = rankTrials(trials, options.objective, options.direction);
-  const finite = ranked.filter((t) => !Number.isNaN(t.metrics[options.objective]));
-  let best = finite[0];
+  let best: TrialResult | undefined;
   let deflated: DeflatedSharpe | undefined;
-  if (best) {
+  if (finite.length) {
     // One full engine run of the best parameters on the calling thread: its return series for
     // the deflated Sharpe's moments, and every metric (the sweep skips stability).
-    const evaluator = new TrialEvaluator(context.panel, context.strategy, context.config);
-    const { ws } = await evaluator.run(best.params, options.range);
-    best = { ...best, metrics: metricsRecord(ws.metrics) };
+    const evaluator = options.evaluator ?? new TrialEvaluator(context.panel, context.strategy, context.config);
+    const { ws } = await evaluator.run(paramSets[finite[0]], options.range);
+    best = { trial: finite[0], params: paramSets[finite[0]], metrics: metricsRecord(ws.metrics) };
     const root = Math.sqrt(context.config.periodsPerYear);
     deflated = deflatedSharpe({
-      trialSharpes: trials.map((t) => t.metrics.sharpe / root),
+      trialSharpes: succeeded.map((trial) => metric(trial, Metric.sharpe) / root),
       sharpe: ws.metrics[Metric.sharpe] / root,
       returns: ws.portfolio.net,
       periodsPerYear: context.config.periodsPerYear,
     });
   }
+  const details = options.details ?? true;
+  const record = (trial: number): TrialResult => ({ trial, params: paramSets[trial], metrics: metricsRecord((outcomes[trial] as { metrics: Float64Array }).metrics) });
+  const rankedTrials = details ? ranked.map(record) : [];
+  const byTrial = new Map(rankedTrials.map((t) => [t.trial, t]));
   return {
     path,
     threads,
     n_trials: paramSets.length,
     n_failures: failed.length,
-    trials,
+    trials: details ? succeeded.map((trial) => byTrial.get(trial)!) : [],
     failures: failed,
-    table: scoreTable(ranked),
+    table: details ? scoreTable(rankedTrials) : pl.DataFrame({}),
     best,
-    top: finite.slice(0, options.top ?? 10).map((t, i) => (i === 0 && best ? best : t)),
+    top: details ? finite.slice(0, options.top ?? 10).map((trial, i) => (i === 0 && best ? best : rankedTrials[i])) : best ? [best] : [],
     deflated_sharpe: deflated,
     notes,
   };
+}
+
+/**
+ * Trials ordered by the objective: best first ('max': descending), ties in generation order,
+ * NaN last. Deterministic for a given set of results.
+ */
+function rankIndices(trials: number[], value: (trial: number) => number, direction: Direction): number[] {
+  const sign = direction === 'max' ? -1 : 1;
+  return [...trials].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    const xNaN = Number.isNaN(x);
+    const yNaN = Number.isNaN(y);
+    if (xNaN || yNaN) return xNaN === yNaN ? a - b : xNaN ? 1 : -1;
+    if (x !== y) return sign * (x < y ? -1 : 1);
+    return a - b;
+  });
 }
 
 function checkObjective(objective: string): MetricName {

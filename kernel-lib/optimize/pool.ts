@@ -129,11 +129,16 @@ class WorkerPool implements TrialRunner {
     if (failed && !failed.ok) throw new QuantbookError('SWEEP_FAILED', `a sweep worker failed: ${failed.error.message}`, 'retry with threads: 0');
   }
 
+  /** Idle workers go back to a process-wide cache (unref'd: they never keep the process alive). */
   async close(): Promise<void> {
+    this.shutdown(true);
+  }
+
+  private shutdown(reuse: boolean): void {
     this.closed = true;
     const slots = this.slots;
     this.slots = [];
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    for (const slot of slots) releaseWorker(slot.worker, reuse && !this.running && slot.busy < 0);
   }
 
   /**
@@ -156,19 +161,17 @@ class WorkerPool implements TrialRunner {
         finished = true;
         this.running = false;
         options.signal?.removeEventListener('abort', onAbort);
-        for (const slot of this.slots) {
-          slot.worker.removeAllListeners('message');
-          slot.worker.removeAllListeners('error');
-          slot.worker.removeAllListeners('exit');
-        }
+        for (const slot of this.slots) forget(slot.worker);
         if (error) {
-          void this.close();
+          // Workers may still be busy with an abandoned task: end them rather than reuse them.
+          this.shutdown(false);
           reject(error);
         } else resolve(outcomes);
       };
       const onAbort = () => finish(cancelled());
       options.signal?.addEventListener('abort', onAbort);
 
+      let crashesInARow = 0;
       const settle = (slot: Slot, outcome: TrialOutcome) => {
         const id = slot.busy;
         slot.busy = -1;
@@ -193,14 +196,20 @@ class WorkerPool implements TrialRunner {
       const listen = (slot: Slot) => {
         slot.worker.on('message', (reply: WorkerReply) => {
           if (finished || reply.type === 'fatal') return;
+          crashesInARow = 0;
           if (reply.type === 'trial') settle(slot, reply.ok ? { ok: true, metrics: reply.metrics } : { ok: false, error: reply.error });
           else settle(slot, reply.ok ? { ok: true, metrics: new Float64Array(0) } : { ok: false, error: { code: 'SWEEP_FAILED', message: reply.message ?? 'unknown' } });
         });
         const crashed = (why: string) => {
           if (finished) return;
           const id = slot.busy;
-          slot.worker.removeAllListeners();
+          forget(slot.worker);
           void slot.worker.terminate();
+          // Workers that die without finishing anything cannot start at all: stop, do not respawn forever.
+          if (++crashesInARow > 2 * this.threads + 2) {
+            finish(new QuantbookError('OPTIMIZE_WORKER_FAILED', `optimizer worker threads keep dying (${why})`, 'run with threads: 0 (--threads 0) to see the error on the calling thread'));
+            return;
+          }
           // Replace the worker, then record the lost task as failed (the run goes on).
           const replacement: Slot = { worker: this.startWorker(), busy: -1 };
           this.slots[this.slots.indexOf(slot)] = replacement;
@@ -224,12 +233,50 @@ class WorkerPool implements TrialRunner {
   }
 
   private startWorker(): Worker {
-    const entry = workerEntry();
-    const worker = new Worker(entry.file, { execArgv: entry.execArgv });
+    const worker = acquireWorker();
     const init: WorkerRequest = { type: 'init', panel: this.setup.panel, strategy: this.setup.strategyRef, config: this.setup.config };
     worker.postMessage(init);
     return worker;
   }
+}
+
+/**
+ * Started workers kept between searches: starting one costs tens of milliseconds bundled and
+ * seconds from TypeScript sources (tsx compiles the modules, polars loads). Each run sends its
+ * own 'init', so a reused worker holds nothing of the previous search but compiled code.
+ */
+const idle: Worker[] = [];
+
+function acquireWorker(): Worker {
+  const cached = idle.pop();
+  if (cached) {
+    forget(cached);
+    cached.ref();
+    return cached;
+  }
+  const entry = workerEntry();
+  return new Worker(entry.file, { execArgv: entry.execArgv });
+}
+
+/**
+ * Drops our listeners. Never removeAllListeners() without names on a Worker: that also removes
+ * Node's own 'newListener' hook, and the worker's messages then never arrive again.
+ */
+function forget(worker: Worker): void {
+  for (const event of ['message', 'error', 'exit']) worker.removeAllListeners(event);
+}
+
+function releaseWorker(worker: Worker, reusable: boolean): void {
+  forget(worker);
+  if (reusable && idle.length < defaultThreads() * 2) {
+    worker.unref();
+    // A cached worker that dies is simply dropped.
+    worker.once('exit', () => {
+      const i = idle.indexOf(worker);
+      if (i >= 0) idle.splice(i, 1);
+    });
+    idle.push(worker);
+  } else void worker.terminate();
 }
 
 function cancelled(): QuantbookError {

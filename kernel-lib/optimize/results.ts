@@ -76,23 +76,6 @@ export function metricsRecord(values: ArrayLike<number>): BacktestMetrics {
 }
 
 /**
- * Trial indices ordered by the objective: best first ('max': descending), ties in generation
- * order, NaN objectives last. Deterministic for a given set of results.
- */
-export function rankTrials(trials: TrialResult[], objective: MetricName, direction: Direction): TrialResult[] {
-  const sign = direction === 'max' ? -1 : 1;
-  return [...trials].sort((a, b) => {
-    const x = a.metrics[objective];
-    const y = b.metrics[objective];
-    const xNaN = Number.isNaN(x);
-    const yNaN = Number.isNaN(y);
-    if (xNaN || yNaN) return xNaN === yNaN ? a.trial - b.trial : xNaN ? 1 : -1;
-    if (x !== y) return sign * (x < y ? -1 : 1);
-    return a.trial - b.trial;
-  });
-}
-
-/**
  * The score table: trial, flattened params (nested keys joined with '.', prefixed 'param_' if
  * a name clashes with a metric), then every metric; rows in the given order.
  */

@@ -53,10 +53,18 @@ export function smaCrossPairs(input: SmaCrossSweepInput, events: CrossingEvents,
   const n = input.close.length;
   const r = new Float64Array(n);
   for (let t = 1; t < n; t++) r[t] = input.close[t] / input.close[t - 1] - 1;
-  const runStart = new Int32Array(2 * events.maxPerCross + 4);
-  const runValue = new Int8Array(runStart.length);
+  // Pairs go through two at a time: pass 1 per pair, then one loop for both pairs' squared
+  // deviations, whose two independent sums overlap in the CPU (each alone waits on its adds).
+  const size = 2 * events.maxPerCross + 4;
+  const runStart = [new Int32Array(size), new Int32Array(size)];
+  const runValue = [new Int8Array(size), new Int8Array(size)];
+  const runs = [0, 0];
+  const rows = [0, 0];
+  const nanCounts = [0, 0];
+  const acc = [new Float64Array(ACC_SLOTS), new Float64Array(ACC_SLOTS)];
   const stats = new Float64Array(TRADE_STAT_SLOTS);
   const slots: TradeSlots = { trade_count: 0, win_rate: 0, avg_win: 0, avg_loss: 0, profit_factor: 0 };
+  let held = 0;
   for (let k = from; k < to; k++) {
     const row = (k - from) * metricCount;
     const id = events.crossOfPair[k];
@@ -65,18 +73,40 @@ export function smaCrossPairs(input: SmaCrossSweepInput, events: CrossingEvents,
     if (t0 >= n) {
       out.fill(NaN, row, row + metricCount);
       out[row + Metric.bars_in_market] = -1;
-      continue;
+    } else {
+      const long0 = input.sma[input.fast[k] * n + t0] > input.sma[s * n + t0];
+      runs[held] = positionRuns(
+        n, t0, input.lag, long0, input.allowShort[k] === 1,
+        events.times, events.offsets[id], events.offsets[id + 1],
+        events.tieTimes, events.tieOffsets[id], events.tieOffsets[id + 1],
+        runStart[held], runValue[held],
+      );
+      netPass(r, runStart[held], runValue[held], runs[held], input.costRate, acc[held]);
+      rows[held] = row;
+      nanCounts[held] = t0;
+      held++;
     }
-    const long0 = input.sma[input.fast[k] * n + t0] > input.sma[s * n + t0];
-    const runs = positionRuns(
-      n, t0, input.lag, long0, input.allowShort[k] === 1,
-      events.times, events.offsets[id], events.offsets[id + 1],
-      events.tieTimes, events.tieOffsets[id], events.tieOffsets[id + 1],
-      runStart, runValue,
-    );
-    pairMetrics(r, runStart, runValue, runs, input.costRate, input.periodsPerYear, t0, stats, slots, out, row);
+    if (held === 2 || (k === to - 1 && held === 1)) {
+      const c = input.costRate;
+      const meanA = acc[0][Acc.sum] / n;
+      if (held === 2) {
+        const meanB = acc[1][Acc.sum] / n;
+        squaredDeviationsOfTwo(r, runStart[0], runValue[0], runs[0], meanA, runStart[1], runValue[1], runs[1], meanB, c, acc[0], acc[1]);
+      } else {
+        squaredDeviationsOfTwo(r, runStart[0], runValue[0], runs[0], meanA, runStart[0], runValue[0], runs[0], meanA, c, acc[0], acc[1]);
+      }
+      for (let g = 0; g < held; g++) finishMetrics(acc[g], n, input.periodsPerYear, nanCounts[g], stats, slots, out, rows[g]);
+      held = 0;
+    }
   }
 }
+
+/** Per-pair accumulators (slots of a Float64Array). */
+const Acc = {
+  sum: 0, downsideSquares: 1, value: 2, maxDrawdown: 3, grossSum: 4, costSum: 5, traded: 6, inMarket: 7, squares: 8,
+  trades: 9, // TRADE_STAT_SLOTS values from here
+} as const;
+const ACC_SLOTS = Acc.trades + TRADE_STAT_SLOTS;
 
 export interface CrossingEvents {
   /** Per pair: index of its distinct (fast, slow) crossing. */
@@ -265,14 +295,12 @@ function positionRuns(
 }
 
 /**
- * Metrics of one pair from its position runs, with the engine's arithmetic (close fills):
- * net[t] = position[t] * r[t] - |position[t] - position[t-1]| * costRate.
+ * Pass 1 of one pair over its position runs, with the engine's arithmetic (close fills):
+ * net[t] = position[t] * r[t] - |position[t] - position[t-1]| * costRate, accumulated in bar
+ * order into `acc` (sum, downside squares, equity and drawdown, gross, cost, turnover, trades).
+ * Flat bars inside a flat run are skipped: they add exactly 0 and multiply by exactly 1.
  */
-function pairMetrics(
-  r: Float64Array, runStart: Int32Array, runValue: Int8Array, runs: number,
-  costRate: number, periodsPerYear: number, nanCount: number,
-  stats: Float64Array, slots: TradeSlots, out: Float64Array, row: number,
-): void {
+function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, runs: number, costRate: number, acc: Float64Array): void {
   const n = r.length;
   let sum = 0;
   let downsideSquares = 0;
@@ -284,7 +312,7 @@ function pairMetrics(
   let costSum = 0;
   let traded = 0;
   let inMarket = 0;
-  stats.fill(0);
+  acc.fill(0, Acc.trades);
   let side = 0;
   let factor = 1;
   let previous = 0;
@@ -310,11 +338,11 @@ function pairMetrics(
     grossSum += g;
     costSum += cost;
     traded += turn;
-    // Trades (kernels/trades.ts with close fills: no overnight part).
+    // Trades, as kernels/trades.ts with close fills (no overnight part).
     const newSide = p > 0 ? 1 : p < 0 ? -1 : 0;
     if (side !== 0 && newSide !== side) {
       factor *= 1 + previous * 0 - Math.abs(previous) * costRate;
-      recordTrade(stats, factor - 1);
+      recordTrade(acc, factor - 1);
       side = 0;
     }
     if (side === 0 && newSide !== 0) {
@@ -341,35 +369,78 @@ function pairMetrics(
     }
     previous = p;
   }
-  if (side !== 0) recordTrade(stats, factor - 1);
+  if (side !== 0) recordTrade(acc, factor - 1);
+  acc[Acc.sum] = sum;
+  acc[Acc.downsideSquares] = downsideSquares;
+  acc[Acc.value] = value;
+  acc[Acc.maxDrawdown] = maxDrawdown;
+  acc[Acc.grossSum] = grossSum;
+  acc[Acc.costSum] = costSum;
+  acc[Acc.traded] = traded;
+  acc[Acc.inMarket] = inMarket;
+}
 
-  const mean = sum / n;
-  let squares = 0;
-  previous = 0;
-  const flat = (0 - mean) * (0 - mean);
-  for (let i = 0; i < runs; i++) {
-    const a = runStart[i];
-    const b = i + 1 < runs ? runStart[i + 1] : n;
-    const p = runValue[i];
-    const first = p * r[a] - Math.abs(p - previous) * costRate - mean;
-    squares += first * first;
-    if (p !== 0) {
-      for (let t = a + 1; t < b; t++) {
-        const d = p * r[t] - mean;
-        squares += d * d;
-      }
-    } else {
-      for (let t = a + 1; t < b; t++) squares += flat;
+/**
+ * Pass 2 of two pairs at once: sum over every bar of (net[t] - mean)^2, each pair in bar order
+ * as returnMetricsKernel sums it. net[t] is rebuilt from the runs: p * r[t] - mean on every bar
+ * but a run's first, where the cost comes in (a flat bar gives (+-0 - mean)^2 = mean^2, as in the
+ * engine). The two sums are independent, so the CPU overlaps their additions.
+ */
+function squaredDeviationsOfTwo(
+  r: Float64Array,
+  startA: Int32Array, valueA: Int8Array, runsA: number, meanA: number,
+  startB: Int32Array, valueB: Int8Array, runsB: number, meanB: number,
+  costRate: number, accA: Float64Array, accB: Float64Array,
+): void {
+  const n = r.length;
+  let sqA = 0;
+  let sqB = 0;
+  let iA = 0;
+  let iB = 0;
+  let pA = 0;
+  let pB = 0;
+  let t = 0;
+  while (t < n) {
+    let dA: number;
+    let dB: number;
+    if (iA < runsA && startA[iA] === t) {
+      const p = valueA[iA++];
+      dA = p * r[t] - Math.abs(p - pA) * costRate - meanA;
+      pA = p;
+    } else dA = pA * r[t] - meanA;
+    if (iB < runsB && startB[iB] === t) {
+      const p = valueB[iB++];
+      dB = p * r[t] - Math.abs(p - pB) * costRate - meanB;
+      pB = p;
+    } else dB = pB * r[t] - meanB;
+    sqA += dA * dA;
+    sqB += dB * dB;
+    t++;
+    const nextA = iA < runsA ? startA[iA] : n;
+    const nextB = iB < runsB ? startB[iB] : n;
+    const end = nextA < nextB ? nextA : nextB;
+    for (; t < end; t++) {
+      const a = pA * r[t] - meanA;
+      const b = pB * r[t] - meanB;
+      sqA += a * a;
+      sqB += b * b;
     }
-    previous = p;
   }
+  accA[Acc.squares] = sqA;
+  accB[Acc.squares] = sqB;
+}
 
-  // As returnMetricsKernel (no NaN returns here, so count = n).
-  const std = Math.sqrt(squares / (n - 1));
+/** The metrics of one pair: the final formulas of returnMetricsKernel, exposureMetricsKernel and tradeMetrics. */
+function finishMetrics(acc: Float64Array, n: number, periodsPerYear: number, nanCount: number, stats: Float64Array, slots: TradeSlots, out: Float64Array, row: number): void {
+  // No NaN returns here, so count = n.
+  const mean = acc[Acc.sum] / n;
+  const value = acc[Acc.value];
+  const maxDrawdown = acc[Acc.maxDrawdown];
+  const std = Math.sqrt(acc[Acc.squares] / (n - 1));
   const tooShort = n < 2;
   const annualization = Math.sqrt(periodsPerYear);
   out[row + Metric.sharpe] = tooShort ? NaN : (mean / std) * annualization;
-  const downside = Math.sqrt(downsideSquares / n) * annualization;
+  const downside = Math.sqrt(acc[Acc.downsideSquares] / n) * annualization;
   out[row + Metric.sortino] = tooShort ? NaN : (mean * periodsPerYear) / downside;
   out[row + Metric.annual_volatility] = tooShort ? NaN : std * annualization;
   out[row + Metric.max_drawdown] = n < 1 ? NaN : maxDrawdown;
@@ -382,14 +453,16 @@ function pairMetrics(
     if (calmar === Infinity || calmar === -Infinity) calmar = NaN;
   }
   out[row + Metric.calmar] = calmar;
-  out[row + Metric.stability] = NaN;
+  out[row + Metric.stability] = NaN; // not computed by the sweep (a log per bar)
   out[row + Metric.bars] = n;
-  // As exposureMetricsKernel and tradeMetrics.
-  out[row + Metric.turnover] = n > 0 ? (traded * periodsPerYear) / n : NaN;
+  const inMarket = acc[Acc.inMarket];
+  const grossSum = acc[Acc.grossSum];
+  out[row + Metric.turnover] = n > 0 ? (acc[Acc.traded] * periodsPerYear) / n : NaN;
   out[row + Metric.bars_in_market] = inMarket;
   out[row + Metric.exposure] = n > 0 ? inMarket / n : NaN;
-  out[row + Metric.cost_share] = grossSum > 0 ? costSum / grossSum : NaN;
+  out[row + Metric.cost_share] = grossSum > 0 ? acc[Acc.costSum] / grossSum : NaN;
   out[row + Metric.nan_count] = nanCount;
+  for (let i = 0; i < TRADE_STAT_SLOTS; i++) stats[i] = acc[Acc.trades + i];
   slots.trade_count = row + Metric.trade_count;
   slots.win_rate = row + Metric.win_rate;
   slots.avg_win = row + Metric.avg_win;
@@ -407,13 +480,14 @@ interface TradeSlots {
   profit_factor: number;
 }
 
-function recordTrade(stats: Float64Array, pnl: number): void {
-  stats[TradeStat.count] += 1;
+function recordTrade(acc: Float64Array, pnl: number): void {
+  const at = Acc.trades;
+  acc[at + TradeStat.count] += 1;
   if (pnl > 0) {
-    stats[TradeStat.wins] += 1;
-    stats[TradeStat.winSum] += pnl;
+    acc[at + TradeStat.wins] += 1;
+    acc[at + TradeStat.winSum] += pnl;
   } else if (pnl < 0) {
-    stats[TradeStat.losses] += 1;
-    stats[TradeStat.lossSum] += pnl;
+    acc[at + TradeStat.losses] += 1;
+    acc[at + TradeStat.lossSum] += pnl;
   }
 }

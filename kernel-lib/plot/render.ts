@@ -42,7 +42,7 @@ export function renderSvg(chart: Chart): string {
       const color = String(range[i % range.length]);
       header.push(`<rect x="${x}" y="${y - 10}" width="10" height="10" fill="${escapeXml(color)}"/>`);
       header.push(text(x + 14, y, String(value), 11, 400));
-      x += 24 + String(value).length * 6.5;
+      x += 30 + textWidth(String(value), 11);
     });
   }
   const top = y ? y + 8 : 0;
@@ -76,4 +76,11 @@ export function chartMimeBundle(chart: Chart): Record<string, unknown> {
     [CHART_MIME]: chart,
     'text/html': `<div class="quantbook-chart">${renderSvg(chart)}</div>`,
   };
+}
+
+/** A generous estimate of rendered text width (no font metrics on the server): wide glyphs count more. */
+function textWidth(s: string, size: number): number {
+  let em = 0;
+  for (const ch of s) em += /[mwMW@%]/.test(ch) ? 0.9 : /[A-Z0-9_]/.test(ch) ? 0.68 : /[il.,:;|!' ]/.test(ch) ? 0.3 : 0.56;
+  return em * size;
 }

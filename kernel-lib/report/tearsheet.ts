@@ -172,7 +172,7 @@ const THRESHOLD_TEXT: Record<keyof VerdictThresholds, string> = {
   cloneCorrelation: 'clone (red): |signal| or |daily PnL| correlation with a baseline above this',
   maxDailyTurnover: 'high turnover (yellow): mean daily sum |dw| above this',
   smallCapWeightShare: 'small-cap concentration (yellow): share of gross weight in the small tercile above this',
-  largeToSmallSharpe: '... or large-cap net Sharpe below this x small-cap net Sharpe',
+  largeToSmallSharpe: '... or large-cap net Sharpe below this x small-cap net Sharpe, when the small-cap one is above green Sharpe',
   suspectSharpe: 'too good to be true (red): net Sharpe above this',
   suspectLagSharpe: '... or net Sharpe above this while lag+1 keeps less than the ratio below',
   suspectLagRatio: 'lag+1 / lag 0 Sharpe ratio under which a high Sharpe is suspect',

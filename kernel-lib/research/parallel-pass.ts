@@ -64,25 +64,31 @@ function workerPool(entry: { file: string; execArgv: string[] }, size: number): 
 
 function startWorker(entry: { file: string; execArgv: string[] }): PoolWorker {
   const worker = new Worker(entry.file, { execArgv: entry.execArgv });
-  worker.unref();
   let pending: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  const settle = () => {
+    const p = pending;
+    pending = undefined;
+    // idle workers must not keep the process alive (and a busy one must)
+    worker.unref();
+    return p;
+  };
   const fail = (message: string) => {
     pool = undefined;
     void worker.terminate();
-    pending?.reject(new QuantbookError('RESEARCH_WORKER_FAILED', `a research worker failed: ${message}`, 'retry with threads: 1'));
-    pending = undefined;
+    settle()?.reject(new QuantbookError('RESEARCH_WORKER_FAILED', `a research worker failed: ${message}`, 'retry with threads: 1'));
   };
   worker.on('message', (m: { ok: boolean; message?: string }) => {
     if (!m.ok) return fail(m.message ?? 'unknown error');
-    const p = pending;
-    pending = undefined;
-    p?.resolve();
+    settle()?.resolve();
   });
   worker.on('error', (e) => fail(e.message));
+  // after the listeners: attaching a 'message' listener refs the worker's port again
+  worker.unref();
   return {
     run(message) {
       return new Promise<void>((resolve, reject) => {
         pending = { resolve, reject };
+        worker.ref();
         worker.postMessage(message);
       });
     },

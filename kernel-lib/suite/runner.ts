@@ -53,6 +53,12 @@ export interface SuiteOptions {
   risk?: pl.DataFrame | pl.LazyFrame;
   /** Tags added to the recorded run. */
   tags?: string[];
+  /**
+   * Which variants the baselines run: 'headline' (default: the verdict's variant, lag 0 without
+   * residualization - one backtest per baseline, as seed 002's baseline_results) or 'all' (the
+   * whole preset matrix, like the signal).
+   */
+  baselineVariants?: 'headline' | 'all';
 }
 
 /** Below this many panel cells the jobs run on the calling thread: starting workers would cost more than they save. */
@@ -76,7 +82,7 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
   const names = options.baselines === false ? [] : (options.baselines ?? listBaselines().map((b) => b.name));
   let done = 0;
   // steps: prices, contract, each baseline, every variant of every subject, the correlations, verdict, done
-  let total = 2 + names.length + configs.length * (1 + names.length) + names.length + 2;
+  let total = 2 + names.length + configs.length + (options.baselineVariants === 'all' ? configs.length : 1) * names.length + names.length + 2;
   const progress = (label: string, step = 1) => {
     done += step;
     options.onProgress?.({ type: 'progress', done, total, label });
@@ -87,19 +93,15 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
   const { panel, calendar } = await loadPanel(snapshot, configs, options.risk);
   lap('load_prices', t);
   throwIfAborted(options.abort);
-  progress('checking and aligning the signal (contract)');
+  progress('prices loaded; checking the signal and building the baselines');
 
+  // Each subject's backtests start on the workers the moment its matrix is ready: the signal's
+  // variants run while the baselines are built and aligned on this thread.
   t = Date.now();
   const frame = 'collectSync' in signal ? await (signal as pl.LazyFrame).collect() : (signal as pl.DataFrame);
   const signalName = options.name ?? (await nameOf(frame));
-  const mainStep = await contractStep(frame, { snapshot, calendar, panel, validate: options.validate ?? true, file: options.file });
-  lap('signal_contract', t);
-  throwIfAborted(options.abort);
-
-  // Jobs start as soon as their inputs exist: the signal's variants run on the workers while
-  // the baselines are built and aligned on this thread, each baseline's jobs following it.
   const withCap = preset.slices.includes('cap');
-  const shared: SharedSuiteData = { panel: sharedPanel(panel), signals: { signal: mainStep.matrix.values } };
+  const shared: SharedSuiteData = { panel: sharedPanel(panel), signals: {} };
   const threads = options.threads === undefined || options.threads === 'auto' ? (panel.calendar.length * panel.securities.length < INLINE_CELLS ? 0 : undefined) : options.threads;
   const jobLabel = (job: SuiteJob) => (job.kind === 'variant' ? `${job.signal === 'signal' ? signalName : job.signal.slice(9)} ${variantName(job.config)}` : `correlation ${job.b.slice(9)}`);
   const pool = new JobPool(shared, { threads, signal: options.abort, onJobDone: (job) => progress(jobLabel(job)) });
@@ -110,25 +112,34 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
     submitted.push({ job, result });
   };
   const skipped = new Map<string, SkippedVariant[]>();
+  const headlineConfig = pickHeadlineConfig(configs);
   const submitVariants = (key: string) => {
     const list: SkippedVariant[] = [];
-    for (const config of configs) {
+    const subjectConfigs = key === 'signal' || options.baselineVariants === 'all' ? configs : [headlineConfig];
+    for (const config of subjectConfigs) {
       const reason = unavailableReason(panel, config);
       if (reason) list.push({ name: variantName(config), config, reason });
       // the cap books are reported for the signal only: the baselines' serve no rule or table
       else submit({ kind: 'variant', signal: key, config, cap: withCap && key === 'signal' });
     }
     skipped.set(key, list);
-    return configs.length - list.length;
+    return subjectConfigs.length - list.length;
   };
+  const perSubject = options.baselineVariants === 'all' ? configs.length : 1;
   const built: BuiltBaseline[] = [];
   const baselineSteps = new Map<string, ContractStep>();
+  let mainStep: ContractStep;
   let results: SuiteJobResult[];
-  t = Date.now();
   try {
-    const perSubject = submitVariants('signal');
-    total = done + names.length + perSubject * (1 + names.length) + names.length + 2;
-    progress('building baselines', 0);
+    // The signal first; its variants then run on the workers while the baselines are built.
+    // (Running the signal's and the baselines' contract steps at once measured slower here:
+    // both fight for the same two cores and polars thread pool.)
+    mainStep = await contractStep(frame, { snapshot, calendar, panel, validate: options.validate ?? true, file: options.file });
+    throwIfAborted(options.abort);
+    lap('signal_contract', t);
+    pool.share('signal', mainStep.matrix.values);
+    total -= configs.length - submitVariants('signal');
+    progress('signal checked and aligned (contract)');
     const tb = Date.now();
     for (const name of names) {
       const [b] = await buildBaselines(snapshot, [name]);
@@ -140,16 +151,19 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
         baselineSteps.set(b.name, step);
         pool.share(`baseline:${b.name}`, step.matrix.values);
         submitVariants(`baseline:${b.name}`);
-        submit({ kind: 'spearman', a: 'signal', b: `baseline:${b.name}`, minCount: configs[0].mincos });
       } else total -= perSubject + 1;
       progress(`baseline ${b.name}${b.available ? '' : ' (unavailable)'}`);
     }
     lap('baselines', tb);
+    for (const name of baselineSteps.keys()) submit({ kind: 'spearman', a: 'signal', b: `baseline:${name}`, minCount: configs[0].mincos });
+    const tw = Date.now();
     results = await Promise.all(submitted.map((x) => x.result));
+    // the backtests run from the moment the signal is aligned; this is the wait after the baselines
+    lap('backtests_wait', tw);
   } finally {
     await pool.close();
   }
-  lap('backtests', t);
+  const signalStep: ContractStep = mainStep;
   const jobs = submitted.map((x) => x.job);
 
   t = Date.now();
@@ -158,7 +172,7 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
   jobs.forEach((job, k) => {
     const r = results[k];
     if (job.kind === 'variant' && r.kind === 'variant') {
-      const step = job.signal === 'signal' ? mainStep : baselineSteps.get(job.signal.slice(9))!;
+      const step = job.signal === 'signal' ? signalStep : baselineSteps.get(job.signal.slice(9))!;
       const lagged = laggedOutRows(step.matrix.values, panel.calendar.length, panel.securities.length, job.config.lag);
       const result = assembleResult({
         panel,
@@ -180,7 +194,7 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
   const headline = pickHeadline(signalVariants);
   const best = signalVariants.reduce((a, b) => (!(a.metrics.sharpe_net >= b.metrics.sharpe_net) && b.metrics.sharpe_net === b.metrics.sharpe_net ? b : a));
 
-  const signalSubject: SubjectResult = { name: 'signal', available: true, variants: signalVariants, skipped: skipped.get('signal') ?? [], rows: mainStep.rows };
+  const signalSubject: SubjectResult = { name: 'signal', available: true, variants: signalVariants, skipped: skipped.get('signal') ?? [], rows: signalStep.rows };
   const baselines: SubjectResult[] = built.map((b) => {
     const key = `baseline:${b.name}`;
     const step = baselineSteps.get(b.name);
@@ -214,7 +228,7 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
       })),
       baselines: correlations.map((c) => ({ name: c.baseline, available: c.available, signal_correlation: c.signal_correlation, pnl_correlation: c.pnl_correlation })),
       industryAvailable: !panel.unavailable.industry,
-      contractErrors: mainStep.errors,
+      contractErrors: signalStep.errors,
     },
     options.thresholds,
   );
@@ -235,7 +249,7 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
     capDefinition: CAP_DEFINITION,
     unavailable: { ...panel.unavailable, ...Object.fromEntries(baselines.filter((b) => !b.available).map((b) => [`baseline ${b.name}`, b.reason ?? ''])) },
     timings,
-    contract: { report: mainStep.report, errors: mainStep.errors },
+    contract: { report: signalStep.report, errors: signalStep.errors },
   };
 
   if (options.record) {
@@ -272,6 +286,12 @@ function sharedPanel(panel: XsPanel): SharedSuiteData['panel'] {
 function unavailableReason(panel: XsPanel, config: XsectionConfig): string | undefined {
   if ((config.residualize === 'industry' || config.residualize === 'all') && panel.unavailable.industry) return panel.unavailable.industry;
   return undefined;
+}
+
+/** The headline config: the smallest lag without residualization (else the smallest lag). */
+function pickHeadlineConfig(configs: XsectionConfig[]): XsectionConfig {
+  const raw = configs.filter((c) => c.residualize === 'off');
+  return (raw.length ? raw : configs).reduce((a, b) => (b.lag < a.lag ? b : a));
 }
 
 /** The variant the verdict quotes: the smallest lag without residualization. */

@@ -22,7 +22,7 @@ export const verdictThresholdsSchema = z
     maxDailyTurnover: z.number().positive().default(1.0),
     /** Small-cap concentration (yellow): mean share of gross weight in the small-cap tercile above this ... */
     smallCapWeightShare: z.number().min(0).max(1).default(0.5),
-    /** ... or the large-cap tercile's net Sharpe below this fraction of the small-cap tercile's (when the small-cap one is >= redSharpe). */
+    /** ... or the large-cap tercile's net Sharpe below this fraction of the small-cap tercile's, when the small-cap one is above greenSharpe. */
     largeToSmallSharpe: z.number().min(0).max(1).default(0.5),
     /** Too good to be true (red, suspect lookahead): headline Sharpe above this ... */
     suspectSharpe: z.number().positive().default(5.0),
@@ -186,7 +186,7 @@ export function computeVerdict(input: VerdictInput, thresholdsInput: VerdictThre
   const large = head.cap_sharpe.large;
   if (head.small_cap_share > th.smallCapWeightShare) {
     reasons.push({ level: 'yellow', criterion: 'small_cap', text: `small-cap concentration: ${f2(head.small_cap_share * 100)}% of gross weight in the small-cap tercile (limit ${th.smallCapWeightShare * 100}%)` });
-  } else if (small !== undefined && large !== undefined && small >= th.redSharpe && !(large >= th.largeToSmallSharpe * small)) {
+  } else if (small !== undefined && large !== undefined && small > th.greenSharpe && !(large >= th.largeToSmallSharpe * small)) {
     reasons.push({ level: 'yellow', criterion: 'small_cap', text: `small-cap concentration: net Sharpe ${f2(large)} in large caps vs ${f2(small)} in small caps (needs >= ${th.largeToSmallSharpe * 100}%)` });
   }
 

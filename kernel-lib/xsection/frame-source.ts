@@ -15,7 +15,8 @@ export interface FrameSource {
 
 export function frameSource(prices: pl.DataFrame, options: { groups?: pl.DataFrame; name?: string } = {}): FrameSource {
   const name = options.name ?? 'frames';
-  const lazy = prices.lazy().sort(['security_id', 'date']);
+  // not sorted here: the backtest does not need it and the research signals sort for themselves
+  const lazy = prices.lazy();
   return {
     manifest: { snapshot_id: name, name, content_hash: '' },
     prices: (query = {}) => {

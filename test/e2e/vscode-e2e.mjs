@@ -5,11 +5,12 @@
 //
 // Each step is checked on its own; a failed step leaves a screenshot (fail-<step>.png) and
 // the steps that depend on it are reported as skipped, not hidden.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ensureCodeServer, freePort, installExtension, isolatedEnv, startCodeServer } from './code-server.mjs';
+import { writeSignalFixture } from './fixtures.mjs';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 
@@ -67,6 +68,8 @@ export async function runE2E({ root, vsix, output, chromiumPath = '/usr/bin/chro
   let page;
   try {
     const entry = ensureCodeServer(root, log);
+    mkdirSync(join(workspace, 'signals'));
+    await writeSignalFixture(root, join(workspace, 'signals', 'reversal.parquet'));
     await step('install-vsix', async () => {
       const text = installExtension(entry, { vsix, extensionsDir, userDataDir, env });
       if (!/was successfully installed/.test(text)) throw new Error(`code-server --install-extension said: ${text.trim()}`);
@@ -74,7 +77,8 @@ export async function runE2E({ root, vsix, output, chromiumPath = '/usr/bin/chro
     });
     const port = await freePort();
     server = await startCodeServer(entry, { port, userDataDir, extensionsDir, workspace, env, logFile: join(output, 'code-server.log') });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+    // the isolated environment keeps chromium's own state (crash reports, config) out of HOME too
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, env });
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     page = await context.newPage();
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
@@ -152,7 +156,7 @@ export async function runE2E({ root, vsix, output, chromiumPath = '/usr/bin/chro
         }
       }
       if (!found) throw new Error('no chart drawn by the Quantbook renderer in any output frame');
-      const { frame, count } = found;
+      const { frame } = found;
       const charts = await frame.evaluate(() => [...document.querySelectorAll('.quantbook-plot')].map((el) => el.dataset.quantbookChart));
       const plot = frame.locator('.quantbook-plot > svg').first();
       // output frames hold every output, visible or not: scroll the notebook until the chart is on screen
@@ -175,9 +179,9 @@ export async function runE2E({ root, vsix, output, chromiumPath = '/usr/bin/chro
         const tipShown = await frame.evaluate(() => [...document.querySelectorAll('.quantbook-plot g[aria-label="tip"]')].some((g) => g.childElementCount > 0));
         tip = tipShown ? 'a tooltip appears on hover' : 'no tooltip appeared on hover';
         await page.screenshot({ path: join(output, '04-chart-tooltip.png') });
-        if (!tipShown) throw new Error(`the chart is drawn (${count}) but ${tip}`);
+        if (!tipShown) throw new Error(`the chart is drawn but ${tip}`);
       }
-      return `${count} chart(s) drawn by the Quantbook renderer (${charts.join(', ')}); ${tip}`;
+      return `${charts.length} chart(s) drawn by the Quantbook renderer (${charts.join('; ')}); ${tip}`;
     }, { needs: ['run-all'] });
 
     let runName;
@@ -187,7 +191,7 @@ export async function runE2E({ root, vsix, output, chromiumPath = '/usr/bin/chro
       const runsDir = join(workspace, '.quantbook', 'runs');
       const runs = readdirSafe(runsDir).filter((n) => !n.startsWith('.') && existsSync(join(runsDir, n, 'run.json')));
       if (!runs.length) throw new Error(`the notebook recorded no run in ${runsDir}`);
-      const newest = JSON.parse(readFileSync(join(runsDir, runs.sort().pop(), 'run.json'), 'utf8'));
+      const newest = JSON.parse(readFileSync(join(runsDir, [...runs].sort().at(-1), 'run.json'), 'utf8'));
       runName = newest.name;
       const row = ui.treeRow(runName, 'Run History');
       await row.waitFor({ timeout: 60_000 });
@@ -231,6 +235,112 @@ export async function runE2E({ root, vsix, output, chromiumPath = '/usr/bin/chro
       await page.screenshot({ path: join(output, '08-report.png') });
       return `${report} written (${(html.length / 1024).toFixed(0)} KB, self-contained)`;
     }, { needs: ['run-all'] });
+
+    await step('compare-runs', async () => {
+      // the export re-ran the notebook, so the history holds its runs twice: select two in the tree and compare
+      await ui.showQuantbookSidebar();
+      await ui.command('Quantbook: Refresh Run History');
+      const header = page.locator('.pane-header', { hasText: 'Run History' });
+      const runRows = header.locator('xpath=..').locator('.monaco-list-row[aria-level="2"]');
+      await runRows.nth(1).waitFor({ timeout: 30_000 });
+      // a click opens the run's details; let that panel finish opening (it takes the focus) before going on
+      await runRows.nth(0).click();
+      await findInFrames(page, 'h2', 20_000, (f) => f.evaluate(() => document.body?.innerText.includes('Metrics'))).catch(() => undefined);
+      await page.waitForTimeout(1000);
+      await runRows.nth(1).click({ modifiers: ['Control'] });
+      await page.waitForTimeout(500);
+      // from the palette, without Escape (it would clear the tree's selection): the command compares the selection
+      await ui.command('Quantbook: Compare Runs', { escape: false });
+      const { frame } = await findInFrames(page, 'h1', 60_000, (f) => f.evaluate(() => document.body?.innerText.includes('Compare runs')));
+      const text = await frame.evaluate(() => document.body.innerText);
+      await page.screenshot({ path: join(output, '09-compare.png') });
+      if (!/B − A/.test(text)) throw new Error('the comparison page has no metric difference column');
+      return 'comparison webview shows both runs with metric and param differences';
+    }, { needs: ['export-report'] });
+
+    await step('kernel-crash', async () => {
+      // kill the notebook's kernel process from outside: the crash must be reported, the
+      // notebook stay as it is, and a restart must run it again from execution count 1
+      const kernelDir = join(workspace, 'notebooks');
+      const pids = kernelPids(kernelDir);
+      if (pids.length !== 1) throw new Error(`expected one kernel process running in ${kernelDir}, found ${pids.length}`);
+      process.kill(pids[0], 'SIGKILL');
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Quantbook kernel of quickstart\.ipynb died/ }).first();
+      await toast.waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(output, '12-kernel-died.png') });
+      await toast.getByRole('button', { name: 'Restart Kernel' }).click();
+      const deadline = Date.now() + 60_000;
+      while (kernelPids(kernelDir).length !== 1 && Date.now() < deadline) await page.waitForTimeout(500);
+      const restarted = kernelPids(kernelDir);
+      if (restarted.length !== 1 || restarted[0] === pids[0]) throw new Error(`no new kernel process after Restart Kernel (${restarted.join(', ') || 'none'})`);
+      await page.locator('.tabs-container .tab', { hasText: 'quickstart.ipynb' }).first().click();
+      await page.locator('.notebook-toolbar-container .action-label[aria-label="Run All"]').first().click();
+      const interrupt = page.locator('.notebook-toolbar-container .action-label[aria-label="Interrupt"]').first();
+      await interrupt.waitFor({ timeout: 60_000 });
+      while (Date.now() < deadline + 240_000 && (await interrupt.isVisible().catch(() => false))) await page.waitForTimeout(1000);
+      await ui.command('File: Save');
+      await page.waitForTimeout(1500);
+      const nb = JSON.parse(readFileSync(join(kernelDir, 'quickstart.ipynb'), 'utf8'));
+      const counts = nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.execution_count);
+      if (!counts.every((n, i) => n === i + 1)) throw new Error(`after the restart the execution counts are ${JSON.stringify(counts)}`);
+      return `crash reported; Restart Kernel started pid ${restarted[0]} (was ${pids[0]}); Run All again gave counts ${counts.join(',')}`;
+    }, { needs: ['run-all'] });
+
+    await step('run-suite', async () => {
+      // from the Explorer's context menu on a signal file, with the quick preset
+      await page.keyboard.press('Control+Shift+E');
+      const explorer = page.locator('.explorer-folders-view');
+      await explorer.waitFor({ timeout: 10_000 });
+      const folder = explorer.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^signals$/ }) }).first();
+      if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
+      const file = explorer.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^reversal\.parquet$/ }) }).first();
+      await file.click({ button: 'right' });
+      // menus act on the hovered item; a click right after opening can land before the menu listens
+      const item = page.locator('.monaco-menu .action-label', { hasText: /^Run Suite$/ }).first();
+      await item.waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(300);
+      await item.hover();
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'quick' }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.quick-input-widget input').fill('quick');
+      await page.waitForTimeout(300);
+      await page.keyboard.press('Enter');
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Suite on reversal\.parquet/ });
+      await toast.first().waitFor({ timeout: 240_000 });
+      const text = await toast.first().innerText();
+      await page.screenshot({ path: join(output, '10-suite-done.png') });
+      if (/failed|stopped/.test(text)) throw new Error(text.split('\n')[0]);
+      const verdict = /: (GREEN|YELLOW|RED)/.exec(text)?.[1];
+      if (!verdict) throw new Error(`no verdict in "${text.split('\n')[0]}"`);
+      await toast.first().getByRole('button', { name: 'Open Tear Sheet' }).click();
+      await findInFrames(page, 'body', 30_000, (f) => f.evaluate(() => /reversal/.test(document.body?.innerText ?? ''))).catch(() => undefined);
+      await page.screenshot({ path: join(output, '11-suite-tearsheet.png') });
+      const runsDir = join(workspace, '.quantbook', 'runs');
+      const kinds = readdirSafe(runsDir).filter((n) => existsSync(join(runsDir, n, 'run.json'))).map((n) => JSON.parse(readFileSync(join(runsDir, n, 'run.json'), 'utf8')).kind);
+      if (!kinds.includes('suite')) throw new Error(`no suite run was recorded (kinds: ${kinds.join(', ')})`);
+      return `verdict ${verdict}; tear sheet opened; the suite run is in the history`;
+    }, { needs: ['sidebar'] });
+
+    await step('new-notebook', async () => {
+      await ui.command('Quantbook: New Notebook from Template');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Blank notebook' }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.quick-input-widget input').fill('Blank notebook');
+      await page.waitForTimeout(300);
+      await page.keyboard.press('Enter');
+      const input = page.locator('.quick-input-widget input');
+      await page.locator('.quick-input-widget', { hasText: 'File name in notebooks/' }).waitFor({ timeout: 15_000 });
+      await input.fill('e2e-research');
+      await page.waitForTimeout(300);
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab', { hasText: 'e2e-research.ipynb' }).first().waitFor({ timeout: 30_000 });
+      const file = join(workspace, 'notebooks', 'e2e-research.ipynb');
+      const nb = JSON.parse(readFileSync(file, 'utf8'));
+      if (nb.metadata?.kernelspec?.name !== 'tslab') throw new Error(`${file} lacks the TypeScript kernelspec`);
+      await ui.showQuantbookSidebar();
+      await ui.treeRow('e2e research', 'Notebook Library').waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(output, '13-new-notebook.png') });
+      return 'blank template saved as notebooks/e2e-research.ipynb, opened, and listed in the library';
+    }, { needs: ['sidebar'] });
   } catch (e) {
     steps.push({ name: 'setup', ok: false, detail: String(e?.message ?? e) });
     log(`e2e: ✘ setup: ${e?.stack ?? e}`);
@@ -259,24 +369,28 @@ class Workbench {
   }
 
   /** Runs a command through the command palette (F1), by its exact title. */
-  async command(title) {
+  async command(title, { escape = true } = {}) {
     const input = this.page.locator('.quick-input-widget input');
-    await this.page.keyboard.press('Escape');
+    if (escape) await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('F1');
     await input.waitFor({ timeout: 10_000 });
     await input.fill(`>${title}`);
-    // the palette lists fuzzy matches too: take the row whose label is exactly the title
+    // the palette lists fuzzy matches too: move the focus to the row whose label is exactly the title, then Enter
     const rows = this.page.locator('.quick-input-widget .monaco-list-row');
+    const isTitle = (l) => l === title || l.startsWith(`${title},`);
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-      const i = labels.findIndex((l) => l === title || l.startsWith(`${title},`));
-      if (i >= 0) {
-        await rows.nth(i).click({ force: true });
+      const labels = await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('aria-label') ?? '', e.classList.contains('focused')]));
+      const target = labels.findIndex(([l]) => isTitle(l));
+      const focused = labels.findIndex(([, f]) => f);
+      if (target >= 0 && focused === target) {
+        await this.page.keyboard.press('Enter');
+        await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
         return;
       }
-      if (Date.now() > deadline) throw new Error(`no command "${title}" in the palette (it lists: ${labels.slice(0, 5).join(' | ')})`);
-      await this.page.waitForTimeout(300);
+      if (target >= 0 && focused >= 0) await this.page.keyboard.press(target > focused ? 'ArrowDown' : 'ArrowUp');
+      else if (Date.now() > deadline) throw new Error(`no command "${title}" in the palette (it lists: ${labels.map(([l]) => l).slice(0, 5).join(' | ')})`);
+      await this.page.waitForTimeout(200);
     }
   }
 
@@ -302,6 +416,21 @@ async function findInFrames(page, selector, timeoutMs, accept) {
     await page.waitForTimeout(500);
   }
   throw new Error(`no frame with ${selector} within ${timeoutMs / 1000} s`);
+}
+
+/** Kernel host processes (dist/kernel-host.js) whose working folder is `cwd`. */
+function kernelPids(cwd) {
+  const pids = [];
+  for (const name of readdirSafe('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmdline.includes('kernel-host.js') && readlinkSync(`/proc/${name}/cwd`) === cwd) pids.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
 }
 
 function readdirSafe(dir) {

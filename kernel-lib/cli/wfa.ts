@@ -1,0 +1,155 @@
+import { writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { QuantbookError } from '../errors';
+import type { MetricName } from '../kernels/metrics';
+import { parseParamSpace } from '../optimize/grid';
+import { renderSvg } from '../plot/render';
+import { getStrategy } from '../strategy/registry';
+import { walkForwardCharts } from '../wfa/charts';
+import type { WalkForwardResult } from '../wfa/result';
+import { walkForward, walkForwardJson } from '../wfa/walk-forward';
+import { parsePeriod } from '../wfa/windows';
+import { loadData } from './backtest';
+import { numberOption, printJson, requiredOption, stringOption, type Command, type ParsedArgs } from './command';
+import { progressPrinter } from './optimize';
+
+const USAGE = [
+  'quantbook wfa --data FILE_OR_SNAPSHOT [--catalog DIR] [--symbol S] --strategy NAME --grid k=a..b[:step],...',
+  '       --train 500|2y --test 125|6m [--anchored] [--random N [--seed S]] [--objective sharpe|total_return|METRIC] [--minimize]',
+  '       [--warmup BARS] [--fee-bps 10] [--slippage-bps 0] [--lag 1] [--threads N] [--no-fast-path] [--strategy-module FILE]',
+  '       [--out DIR] [--json]',
+].join('\n');
+
+export const wfaCommand: Command = {
+  name: 'wfa',
+  summary: 'walk-forward analysis: optimize on each training window, trade the next test window, stitch the out-of-sample curve',
+  usage: USAGE,
+  options: {
+    data: { type: 'string' },
+    catalog: { type: 'string' },
+    symbol: { type: 'string' },
+    strategy: { type: 'string' },
+    grid: { type: 'string' },
+    train: { type: 'string' },
+    test: { type: 'string' },
+    anchored: { type: 'boolean' },
+    random: { type: 'string' },
+    seed: { type: 'string' },
+    objective: { type: 'string' },
+    minimize: { type: 'boolean' },
+    warmup: { type: 'string' },
+    'fee-bps': { type: 'string' },
+    'slippage-bps': { type: 'string' },
+    lag: { type: 'string' },
+    'periods-per-year': { type: 'string' },
+    threads: { type: 'string' },
+    'no-fast-path': { type: 'boolean' },
+    'strategy-module': { type: 'string' },
+    out: { type: 'string' },
+  },
+  async run(args) {
+    const json = args.values.json === true;
+    const strategyModule = stringOption(args, 'strategy-module');
+    if (strategyModule) require(join(process.cwd(), strategyModule));
+    const strategy = getStrategy(requiredOption(args, 'strategy', USAGE));
+    const space = parseParamSpace(strategy, requiredOption(args, 'grid', USAGE));
+    const train = lengthOption(args, 'train');
+    const test = lengthOption(args, 'test');
+    const samples = whole(args, 'random', 1);
+    const seed = numberOption(args, 'seed');
+    if (seed !== undefined && samples === undefined) throw new QuantbookError('BAD_ARGUMENT', '--seed only applies to random search: add --random N', `usage: ${USAGE}`);
+    const out = stringOption(args, 'out');
+    const loaded = await loadData(requiredOption(args, 'data', USAGE), stringOption(args, 'symbol'), stringOption(args, 'catalog'));
+    const progress = progressPrinter(json, 'wfa');
+    let result: WalkForwardResult;
+    try {
+      result = await walkForward({
+        strategy,
+        data: loaded.prices,
+        dataIdentity: loaded.identity,
+        file: loaded.file,
+        grid: space,
+        random: samples !== undefined ? { samples, seed: seed ?? 0 } : undefined,
+        train,
+        test,
+        anchored: args.values.anchored === true,
+        objective: (stringOption(args, 'objective') ?? 'sharpe') as MetricName,
+        direction: args.values.minimize ? 'min' : 'max',
+        warmup: whole(args, 'warmup', 0),
+        feeBps: nonNegative(args, 'fee-bps'),
+        slippageBps: nonNegative(args, 'slippage-bps'),
+        lag: numberOption(args, 'lag'),
+        periodsPerYear: numberOption(args, 'periods-per-year'),
+        threads: whole(args, 'threads', 0),
+        fastPath: !args.values['no-fast-path'],
+        strategyModule: strategyModule ? join(process.cwd(), strategyModule) : undefined,
+        onProgress: (p) => progress.update({ ...p, done: p.done, total: p.total }),
+      });
+    } finally {
+      progress.done();
+    }
+    let files: Record<string, string> | undefined;
+    if (out) {
+      files = { ...(await result.save(out)) } as Record<string, string>;
+      for (const [name, chart] of Object.entries(walkForwardCharts(result))) {
+        const path = join(out, `${result.fileStem}.${name}.svg`);
+        const temp = `${path}.tmp-${process.pid}`;
+        writeFileSync(temp, renderSvg(chart));
+        renameSync(temp, path);
+        files[`chart_${name}`] = path;
+      }
+    }
+    if (json) printJson({ ...walkForwardJson(result), data_report: loaded.report, files });
+    else console.log(formatWalkForward(result, files));
+    return 0;
+  },
+};
+
+function formatWalkForward(result: WalkForwardResult, files: Record<string, string> | undefined): string {
+  const m = result.oos_metrics;
+  const lines = [
+    `${result.strategy} ${result.strategy_version}  walk-forward, ${result.anchored ? 'anchored' : 'rolling'}: train ${result.train}, test ${result.test}; ${result.method} search of ${result.n_param_sets} parameter sets per window (${result.path} path), objective ${result.objective}`,
+    `data     ${result.data.source ?? result.data.snapshot_id}: ${result.data.securities.join(', ')}, ${result.data.rows} bars ${result.data.start} .. ${result.data.end}`,
+    `costs    fee ${result.cost_model.fee_bps} bps + slippage ${result.cost_model.slippage_bps} bps, lag ${result.cost_model.lag}`,
+    '',
+    '  window  test period                 params                              IS sharpe  OOS sharpe  OOS return',
+  ];
+  for (const w of result.windows) {
+    const params = w.params ? Object.entries(w.params).map(([k, v]) => `${k}=${v}`).join(' ') : `none (${w.error})`;
+    lines.push(`  ${String(w.index).padStart(6)}${w.partial ? '*' : ' '} ${`${w.test_start} .. ${w.test_end}`.padEnd(27)} ${params.padEnd(35)} ${fmt(w.is_metrics?.sharpe ?? NaN).padStart(9)}  ${fmt(w.oos_metrics.sharpe).padStart(10)}  ${pct(w.oos_return).padStart(10)}`);
+  }
+  if (result.windows.some((w) => w.partial)) lines.push('  * the data ends before a full test window');
+  lines.push('', `out of sample (stitched, ${m.bars} bars): total return ${pct(m.total_return)}, cagr ${pct(m.cagr)}, sharpe ${fmt(m.sharpe)}, sortino ${fmt(m.sortino)}, max drawdown ${pct(m.max_drawdown)}, exposure ${pct(m.exposure)}`);
+  for (const note of result.notes) lines.push(`note     ${note}`);
+  if (files) {
+    lines.push('files');
+    for (const [k, v] of Object.entries(files)) lines.push(`  ${k.padEnd(18)}${v}`);
+  } else lines.push('files    none written (pass --out DIR for the per-window Parquet, the stitched curve and the charts)');
+  return lines.join('\n');
+}
+
+function lengthOption(args: ParsedArgs, name: string): number | string {
+  const text = requiredOption(args, name, USAGE);
+  const period = parsePeriod(text, name); // names the option when it is not a length
+  return period.unit === 'bars' ? period.count : text;
+}
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(2) : 'n/a';
+}
+
+function pct(v: number): string {
+  return Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'n/a';
+}
+
+function nonNegative(args: ParsedArgs, name: string): number | undefined {
+  const value = numberOption(args, name);
+  if (value !== undefined && value < 0) throw new QuantbookError('BAD_PARAMETER', `--${name} must be >= 0, got ${value}`, `costs cannot be negative: pass e.g. --${name} 10 (basis points)`);
+  return value;
+}
+
+function whole(args: ParsedArgs, name: string, min: number): number | undefined {
+  const value = numberOption(args, name);
+  if (value !== undefined && (!Number.isInteger(value) || value < min)) throw new QuantbookError('BAD_ARGUMENT', `--${name} must be a whole number >= ${min}, got ${value}`);
+  return value;
+}
