@@ -83,6 +83,19 @@ function randomWalk(n: number): SecurityArrays {
 
 async function main(): Promise<void> {
   console.log(`optimize benchmarks on ${machine()}`);
+  // First, so the peak RSS printed with it is this case's alone.
+  const big = randomWalk(1_000_000);
+  const bigSets = gridParamSets(smaCross, parseParamSpace(smaCross, 'fast=5..50:5,slow=20..200:20')).sets;
+  const bigSteps = bigSets.length * big.rowCount;
+  console.log(`1M-bar series: ${bigSets.length} pairs = ${(bigSteps / 1e6).toFixed(0)}M bar-steps`);
+  await bench('sweep fast path, 1M bars x 90 pairs (SMAs + kernel)', () => sweepSmaCross(big, bigSets, CONFIG), { items: bigSteps, unit: 'bar-steps', runs: 3, targetMs: 1000 });
+  await cpuBest('sweep fast path, 1M bars x 90 pairs', () => sweepSmaCross(big, bigSets, CONFIG), 3);
+  const smaOnly = () => {
+    const windows = new Set<number>();
+    for (const p of bigSets) windows.add(p.fast as number).add(p.slow as number);
+    for (const w of windows) smaArray(big.columns.close, w);
+  };
+  await cpuBest('  of which the 18 SMAs (smaArray)', smaOnly, 3);
   if (!existsSync(GOOG)) {
     console.log(`(skipped the GOOG cases: ${GOOG} is not present)`);
   } else {
@@ -104,18 +117,6 @@ async function main(): Promise<void> {
     await bench('general path: 24 rsi_reversion sets, 2 worker threads', () => optimize({ ...general, threads: 2 }), { items: 24, unit: 'sets', runs: 2 });
   }
 
-  const big = randomWalk(1_000_000);
-  const bigSets = gridParamSets(smaCross, parseParamSpace(smaCross, 'fast=5..50:5,slow=20..200:20')).sets;
-  const bigSteps = bigSets.length * big.rowCount;
-  console.log(`1M-bar series: ${bigSets.length} pairs = ${(bigSteps / 1e6).toFixed(0)}M bar-steps`);
-  await bench('sweep fast path, 1M bars x 90 pairs (SMAs + kernel)', () => sweepSmaCross(big, bigSets, CONFIG), { items: bigSteps, unit: 'bar-steps', runs: 3, targetMs: 1000 });
-  await cpuBest('sweep fast path, 1M bars x 90 pairs', () => sweepSmaCross(big, bigSets, CONFIG), 3);
-  const smaOnly = () => {
-    const windows = new Set<number>();
-    for (const p of bigSets) windows.add(p.fast as number).add(p.slow as number);
-    for (const w of windows) smaArray(big.columns.close, w);
-  };
-  await cpuBest('  of which the 18 SMAs (smaArray)', smaOnly, 3);
 }
 
 main().catch((e) => {

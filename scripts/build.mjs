@@ -26,7 +26,7 @@ if (existsSync('extension/extension.ts')) entries.push({ entryPoints: ['extensio
 if (existsSync('extension/renderer/plot-renderer.ts')) {
   entries.push({ entryPoints: ['extension/renderer/plot-renderer.ts'], outfile: 'dist/renderer.js', platform: 'browser', format: 'esm', target: 'es2022', external: [] });
 }
-for (const worker of ['kernel-lib/optimize/worker.ts', 'kernel-lib/suite/worker.ts']) {
+for (const worker of ['kernel-lib/optimize/worker.ts', 'kernel-lib/suite/worker.ts', 'kernel-lib/research/worker.ts']) {
   if (existsSync(worker)) entries.push({ entryPoints: [worker], outfile: `dist/${worker.split('/')[1]}-worker.js` });
 }
 
