@@ -68,13 +68,13 @@ describe('optimize: the sma_cross sweep fast path equals the general path', () =
 
   it('bit for bit against strategy + engine through optimize() (synthetic data, long and short, lag 1 and 2)', async () => {
     for (const lag of [1, 2]) {
-      const common = { strategy: 'sma_cross', data: synthetic, grid: 'fast=3..15:4,slow=10..60:25,allowShort=true|false', feeBps: 7, slippageBps: 3, lag, threads: 0 };
+      const common = { strategy: 'sma_cross', data: synthetic, grid: 'fast=3..15:6,slow=10..60:25,allowShort=true|false', feeBps: 7, slippageBps: 3, lag, threads: 0 };
       const fast = await optimize({ ...common, fastPath: true });
       const general = await optimize({ ...common, fastPath: false });
       assert.equal(fast.path, 'sweep');
       assert.equal(general.path, 'general');
       assert.equal(fast.trials.length, general.trials.length);
-      assert.ok(fast.trials.length >= 20);
+      assert.equal(fast.trials.length, 16);
       for (const t of general.trials) {
         const s = fast.trials.find((x) => x.trial === t.trial)!;
         assert.deepEqual(s.params, t.params);

@@ -107,7 +107,7 @@ describe('wfa: walk-forward analysis', () => {
   });
 
   it('the first test bar pays for switching from the position held at the end of the previous window', async () => {
-    const r = await walkForward({ strategy: 'sma_cross', data: panel, grid: 'fast=5..30:5,slow=20..120:20,allowShort=true|false', train: 300, test: 100, feeBps: 25, threads: 0 });
+    const r = await walkForward({ strategy: 'sma_cross', data: panel, grid: 'fast=5..30:5,slow=20..120:20,allowShort=true|false', train: 300, test: 200, feeBps: 25, threads: 0 });
     const position = r.oos.getColumn('position').toArray() as number[];
     const turnover = r.oos.getColumn('turnover').toArray() as number[];
     const net = r.oos.getColumn('net').toArray() as number[];

@@ -40,6 +40,9 @@ parentPort?.on('message', (message: WorkerRequest) => {
 async function handle(message: WorkerRequest): Promise<void> {
   const port = parentPort!;
   if (message.type === 'init') {
+    // A reused worker starts over: nothing of the previous search's setup survives.
+    evaluator = undefined;
+    setupError = undefined;
     try {
       if (message.panel && message.strategy && message.config) {
         evaluator = new TrialEvaluator(message.panel, resolveStrategy(message.strategy), message.config);

@@ -37,7 +37,8 @@ export async function runE2E({ root, vsix, output, chromiumPath = '/usr/bin/chro
     'extensions.autoUpdate': false,
     'update.mode': 'none',
     'git.enabled': false,
-    'workbench.colorTheme': 'Default Dark Modern',
+    // QUANTBOOK_E2E_THEME='Default Light Modern' checks the light look (screenshots) the same way
+    'workbench.colorTheme': process.env.QUANTBOOK_E2E_THEME ?? 'Default Dark Modern',
     'window.commandCenter': false,
     'chat.disableAIFeatures': true,
     'notebook.output.scrolling': false,
@@ -371,6 +372,8 @@ class Workbench {
   /** Runs a command through the command palette (F1), by its exact title. */
   async command(title, { escape = true } = {}) {
     const input = this.page.locator('.quick-input-widget input');
+    // a focused webview (a report, run details) does not always pass F1 on: give the focus back to the workbench
+    if (await this.page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) await this.page.locator('.part.titlebar').click({ position: { x: 200, y: 10 } });
     if (escape) await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('F1');
     await input.waitFor({ timeout: 10_000 });
