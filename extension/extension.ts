@@ -58,8 +58,9 @@ export function activate(context: vscode.ExtensionContext): void {
     compareRuns(env, history, node, Array.isArray(selection) && selection.length ? selection : node ? undefined : historyTree.selection),
   );
   command('quantbook.deleteRun', (node?: HistoryNode, selection?: HistoryNode[]) => deleteRun(env, history, node, selection));
+  // from the Explorer a URI, from the library a node, from the notebook toolbar the editor's context
   command('quantbook.exportReport', (target?: vscode.Uri | LibraryNode) =>
-    exportReport(env, target instanceof vscode.Uri ? target : target?.kind === 'notebook' ? vscode.Uri.file(target.notebook.path) : notebookFor(undefined)?.uri),
+    exportReport(env, target instanceof vscode.Uri ? target : target?.kind === 'notebook' ? vscode.Uri.file(target.notebook.path) : notebookFor(target)?.uri),
   );
   command('quantbook.runSuite', (target?: vscode.Uri) => runSuite(env, target instanceof vscode.Uri ? target : undefined));
   command('quantbook.showLog', () => env.output.show());
