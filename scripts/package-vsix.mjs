@@ -31,6 +31,8 @@ execFileSync('npx', [
   '--target', target,
   '--out', out,
   '--allow-missing-repository',
+  // The README's links are relative to the repository (docs/, images); there is no public URL to rewrite them to.
+  '--no-rewrite-relative-links',
   '--skip-license',
 ], { cwd: root, env, stdio: 'inherit' });
 const mb = (statSync(out).size / 1024 / 1024).toFixed(1);

@@ -2,28 +2,8 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { main } from '../kernel-lib/cli';
-import { sharedData, tempDir } from './helpers';
+import { sharedData, tempDir, cli } from './helpers';
 
-/** Runs the CLI in-process, capturing stdout and stderr. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const log = console.log;
-  const error = console.error;
-  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
-  console.log = (...xs: unknown[]) => { stdout += xs.join(' ') + '\n'; };
-  console.error = (...xs: unknown[]) => { stderr += xs.join(' ') + '\n'; };
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = write;
-    console.log = log;
-    console.error = error;
-  }
-}
 
 const ROOT = resolve(__dirname, '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');

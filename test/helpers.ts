@@ -26,3 +26,25 @@ export function tempDir(prefix = 'quantbook-test-'): string {
   after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/** Runs the `quantbook` CLI in-process (kernel-lib/cli.ts `main`), capturing stdout and stderr. */
+export async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  // required lazily: most test files never run the CLI
+  const { main } = require('../kernel-lib/cli') as typeof import('../kernel-lib/cli');
+  let stdout = '';
+  let stderr = '';
+  const write = process.stdout.write.bind(process.stdout);
+  const log = console.log;
+  const error = console.error;
+  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
+  console.log = (...xs: unknown[]) => { stdout += xs.join(' ') + '\n'; };
+  console.error = (...xs: unknown[]) => { stderr += xs.join(' ') + '\n'; };
+  try {
+    const code = await main(argv);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = write;
+    console.log = log;
+    console.error = error;
+  }
+}

@@ -2,32 +2,12 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
-import { main } from '../kernel-lib/cli';
 import { syntheticPanel } from '../kernel-lib/data/synthetic';
 import { optimizeHeatmap } from '../kernel-lib/optimize/heatmap';
 import { optimize } from '../kernel-lib/optimize/optimize';
 import { renderSvg } from '../kernel-lib/plot/render';
-import { sharedData, tempDir } from './helpers';
+import { sharedData, tempDir, cli } from './helpers';
 
-/** Runs the CLI in-process, capturing stdout and stderr. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const log = console.log;
-  const error = console.error;
-  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
-  console.log = (...xs: unknown[]) => { stdout += xs.join(' ') + '\n'; };
-  console.error = (...xs: unknown[]) => { stderr += xs.join(' ') + '\n'; };
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = write;
-    console.log = log;
-    console.error = error;
-  }
-}
 
 describe('optimize: quantbook optimize (CLI) and the heatmap', () => {
   it('--json prints n_trials, failures, best, deflated_sharpe and top (GOOG, the full 7,830-pair grid)', async function () {

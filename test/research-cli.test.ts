@@ -1,29 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
-import { main } from '../kernel-lib/cli';
 import { openSample } from '../kernel-lib/data/catalog';
-import { tempDir } from './helpers';
+import { tempDir, cli } from './helpers';
 
-/** Runs the CLI in-process, capturing stdout and stderr. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const log = console.log;
-  const error = console.error;
-  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
-  console.log = (...xs: unknown[]) => { stdout += xs.join(' ') + '\n'; };
-  console.error = (...xs: unknown[]) => { stderr += xs.join(' ') + '\n'; };
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = write;
-    console.log = log;
-    console.error = error;
-  }
-}
 
 describe('research: quantbook research (CLI) on the embedded sample', function () {
   this.timeout(300000);

@@ -12,8 +12,7 @@ import { runRecordSchema } from '../kernel-lib/tracking/run-record';
 import { onQuantbookEvent } from '../kernel-lib/tracking/events';
 import { clearWorkspaceStateCache } from '../kernel-lib/tracking/workspace-state';
 import { recordRun, useRunHistory } from '../kernel-lib/tracking/record-run';
-import { main } from '../kernel-lib/cli';
-import { tempDir } from './helpers';
+import { tempDir, cli } from './helpers';
 
 const NODE = process.execPath;
 const ROOT = resolve(__dirname, '..');
@@ -365,43 +364,25 @@ describe('tracking: run history', () => {
       const a = await h.record({ kind: 'backtest', name: 'a', metrics: { sharpe: 1 } });
       const b = await h.record({ kind: 'backtest', name: 'b', metrics: { sharpe: 2 } });
       mkdirSync(join(h.root, 'junk'));
-      const out = await captureCli(['history', 'list', '--runs', h.root, '--json', '--where', 'sharpe>1.5']);
+      const out = await cli('history', 'list', '--runs', h.root, '--json', '--where', 'sharpe>1.5');
       assert.equal(out.code, 0);
       const listed = JSON.parse(out.stdout);
       assert.deepEqual(listed.runs.map((r: { name: string }) => r.name), ['b']);
       assert.equal(listed.damaged.length, 1);
       assert.match(out.stderr, /warning: damaged run folder .*junk/);
-      const shown = await captureCli(['history', 'show', a.run_id, '--runs', h.root]);
+      const shown = await cli('history', 'show', a.run_id, '--runs', h.root);
       assert.match(shown.stdout, /sharpe = 1/);
-      const cmp = JSON.parse((await captureCli(['history', 'compare', a.run_id, b.run_id, '--runs', h.root, '--json'])).stdout);
+      const cmp = JSON.parse((await cli('history', 'compare', a.run_id, b.run_id, '--runs', h.root, '--json')).stdout);
       assert.deepEqual(cmp.metrics, [{ key: 'sharpe', a: 1, b: 2, diff: 1 }]);
-      const del = await captureCli(['history', 'delete', 'junk', '--runs', h.root]);
+      const del = await cli('history', 'delete', 'junk', '--runs', h.root);
       assert.equal(del.code, 0);
-      const bad = await captureCli(['history', 'frobnicate', '--runs', h.root]);
+      const bad = await cli('history', 'frobnicate', '--runs', h.root);
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /unknown history subcommand/);
-      const table = await captureCli(['history', 'list', '--runs', h.root]);
+      const table = await cli('history', 'list', '--runs', h.root);
       assert.match(table.stdout, /2 run\(s\)/);
       assert.doesNotMatch(table.stderr, /warning/);
     });
   });
 });
 
-async function captureCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const log = console.log;
-  const error = console.error;
-  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
-  console.log = (...a: unknown[]) => void (stdout += a.join(' ') + '\n');
-  console.error = (...a: unknown[]) => void (stderr += a.join(' ') + '\n');
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = write;
-    console.log = log;
-    console.error = error;
-  }
-}
