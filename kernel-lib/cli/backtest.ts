@@ -12,7 +12,7 @@ import { QuantbookError } from '../errors';
 import { renderSvg } from '../plot/render';
 import { parseParamsText } from '../strategy/params-text';
 import { getStrategy, listStrategies } from '../strategy/registry';
-import { numberOption, printJson, requiredOption, stringOption, type Command, type ParsedArgs } from './command';
+import { nonNegativeOption, numberOption, printJson, requiredOption, stringOption, type Command, type ParsedArgs } from './command';
 
 const USAGE = [
   'quantbook backtest --data FILE_OR_SNAPSHOT [--catalog DIR] [--symbol S] --strategy NAME [--params k=v,...]',
@@ -90,13 +90,6 @@ export const backtestCommand: Command = {
   },
 };
 
-function nonNegativeOption(args: ParsedArgs, name: string): number | undefined {
-  const value = numberOption(args, name);
-  if (value !== undefined && value < 0) {
-    throw new QuantbookError('BAD_PARAMETER', `--${name} must be >= 0, got ${value}`, 'costs cannot be negative: pass e.g. --' + name + ' 10 (basis points)');
-  }
-  return value;
-}
 
 export interface LoadedData {
   prices: pl.DataFrame;

@@ -66,3 +66,21 @@ export function numberOption(args: ParsedArgs, name: string): number | undefined
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
+
+/** A cost option in basis points: a number >= 0. */
+export function nonNegativeOption(args: ParsedArgs, name: string): number | undefined {
+  const value = numberOption(args, name);
+  if (value !== undefined && value < 0) {
+    throw new QuantbookError('BAD_PARAMETER', `--${name} must be >= 0, got ${value}`, `costs cannot be negative: pass e.g. --${name} 10 (basis points)`);
+  }
+  return value;
+}
+
+/** A whole-number option >= min (threads, bars, counts). */
+export function wholeOption(args: ParsedArgs, name: string, min: number): number | undefined {
+  const value = numberOption(args, name);
+  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+    throw new QuantbookError('BAD_ARGUMENT', `--${name} must be a whole number >= ${min}, got ${value}`);
+  }
+  return value;
+}

@@ -11,7 +11,7 @@ import { renderSvg } from '../plot/render';
 import { getStrategy } from '../strategy/registry';
 import type { MetricName } from '../kernels/metrics';
 import { loadData } from './backtest';
-import { numberOption, printJson, requiredOption, stringOption, type Command, type ParsedArgs } from './command';
+import { nonNegativeOption, numberOption, printJson, requiredOption, stringOption, wholeOption, type Command, type ParsedArgs } from './command';
 
 const USAGE = [
   'quantbook optimize --data FILE_OR_SNAPSHOT [--catalog DIR] [--symbol S] --strategy NAME --grid k=a..b[:step],k=v|v|v,...',
@@ -70,8 +70,8 @@ export const optimizeCommand: Command = {
         random: samples !== undefined ? { samples, seed: seed ?? 0 } : undefined,
         objective: (stringOption(args, 'objective') ?? 'sharpe') as MetricName,
         direction: args.values.minimize ? 'min' : 'max',
-        feeBps: nonNegative(args, 'fee-bps'),
-        slippageBps: nonNegative(args, 'slippage-bps'),
+        feeBps: nonNegativeOption(args, 'fee-bps'),
+        slippageBps: nonNegativeOption(args, 'slippage-bps'),
         execution: args.values['next-open'] ? 'open' : 'close',
         lag: numberOption(args, 'lag'),
         periodsPerYear: numberOption(args, 'periods-per-year'),
@@ -215,14 +215,4 @@ function pct(v: number): string {
   return Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'n/a';
 }
 
-function nonNegative(args: ParsedArgs, name: string): number | undefined {
-  const value = numberOption(args, name);
-  if (value !== undefined && value < 0) throw new QuantbookError('BAD_PARAMETER', `--${name} must be >= 0, got ${value}`, `costs cannot be negative: pass e.g. --${name} 10 (basis points)`);
-  return value;
-}
 
-function wholeOption(args: ParsedArgs, name: string, min: number): number | undefined {
-  const value = numberOption(args, name);
-  if (value !== undefined && (!Number.isInteger(value) || value < min)) throw new QuantbookError('BAD_ARGUMENT', `--${name} must be a whole number >= ${min}, got ${value}`);
-  return value;
-}

@@ -10,7 +10,7 @@ import type { WalkForwardResult } from '../wfa/result';
 import { walkForward, walkForwardJson } from '../wfa/walk-forward';
 import { parsePeriod } from '../wfa/windows';
 import { loadData } from './backtest';
-import { numberOption, printJson, requiredOption, stringOption, type Command, type ParsedArgs } from './command';
+import { nonNegativeOption, numberOption, printJson, requiredOption, stringOption, wholeOption, type Command, type ParsedArgs } from './command';
 import { progressPrinter } from './optimize';
 
 const USAGE = [
@@ -55,7 +55,7 @@ export const wfaCommand: Command = {
     const space = parseParamSpace(strategy, requiredOption(args, 'grid', USAGE));
     const train = lengthOption(args, 'train');
     const test = lengthOption(args, 'test');
-    const samples = whole(args, 'random', 1);
+    const samples = wholeOption(args, 'random', 1);
     const seed = numberOption(args, 'seed');
     if (seed !== undefined && samples === undefined) throw new QuantbookError('BAD_ARGUMENT', '--seed only applies to random search: add --random N', `usage: ${USAGE}`);
     const out = stringOption(args, 'out');
@@ -75,12 +75,12 @@ export const wfaCommand: Command = {
         anchored: args.values.anchored === true,
         objective: (stringOption(args, 'objective') ?? 'sharpe') as MetricName,
         direction: args.values.minimize ? 'min' : 'max',
-        warmup: whole(args, 'warmup', 0),
-        feeBps: nonNegative(args, 'fee-bps'),
-        slippageBps: nonNegative(args, 'slippage-bps'),
+        warmup: wholeOption(args, 'warmup', 0),
+        feeBps: nonNegativeOption(args, 'fee-bps'),
+        slippageBps: nonNegativeOption(args, 'slippage-bps'),
         lag: numberOption(args, 'lag'),
         periodsPerYear: numberOption(args, 'periods-per-year'),
-        threads: whole(args, 'threads', 0),
+        threads: wholeOption(args, 'threads', 0),
         fastPath: !args.values['no-fast-path'],
         strategyModule: strategyModule ? join(process.cwd(), strategyModule) : undefined,
         onProgress: (p) => progress.update({ ...p, done: p.done, total: p.total }),
@@ -142,14 +142,4 @@ function pct(v: number): string {
   return Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'n/a';
 }
 
-function nonNegative(args: ParsedArgs, name: string): number | undefined {
-  const value = numberOption(args, name);
-  if (value !== undefined && value < 0) throw new QuantbookError('BAD_PARAMETER', `--${name} must be >= 0, got ${value}`, `costs cannot be negative: pass e.g. --${name} 10 (basis points)`);
-  return value;
-}
 
-function whole(args: ParsedArgs, name: string, min: number): number | undefined {
-  const value = numberOption(args, name);
-  if (value !== undefined && (!Number.isInteger(value) || value < min)) throw new QuantbookError('BAD_ARGUMENT', `--${name} must be a whole number >= ${min}, got ${value}`);
-  return value;
-}
