@@ -12,7 +12,8 @@ import { QuantbookError } from '../errors';
 import { renderSvg } from '../plot/render';
 import { parseParamsText } from '../strategy/params-text';
 import { getStrategy, listStrategies } from '../strategy/registry';
-import { nonNegativeOption, numberOption, printJson, requiredOption, stringOption, type Command, type ParsedArgs } from './command';
+import { printJson, requiredOption, stringOption, type Command, type ParsedArgs } from './command';
+import { COST_OPTIONS, MARKET_OPTIONS, costArgs } from './market-options';
 
 const USAGE = [
   'quantbook backtest --data FILE_OR_SNAPSHOT [--catalog DIR] [--symbol S] --strategy NAME [--params k=v,...]',
@@ -26,16 +27,10 @@ export const backtestCommand: Command = {
   summary: 'run a strategy on one security or a small set: metrics, trade log, files and charts',
   usage: USAGE,
   options: {
-    data: { type: 'string' },
-    catalog: { type: 'string' },
-    symbol: { type: 'string' },
-    strategy: { type: 'string' },
+    ...MARKET_OPTIONS,
+    ...COST_OPTIONS,
     params: { type: 'string' },
-    'fee-bps': { type: 'string' },
-    'slippage-bps': { type: 'string' },
     'next-open': { type: 'boolean' },
-    lag: { type: 'string' },
-    'periods-per-year': { type: 'string' },
     'asset-class': { type: 'string' },
     out: { type: 'string' },
     charts: { type: 'boolean' },
@@ -54,19 +49,15 @@ export const backtestCommand: Command = {
     const dataArg = requiredOption(args, 'data', USAGE);
     const out = stringOption(args, 'out');
     if (args.values.charts && !out) throw new QuantbookError('BAD_ARGUMENT', '--charts needs --out DIR (the charts are written there as SVG)', `usage: ${USAGE}`);
-    const feeBps = nonNegativeOption(args, 'fee-bps');
-    const slippageBps = nonNegativeOption(args, 'slippage-bps');
+    const costs = costArgs(args);
     const loaded = await loadData(dataArg, stringOption(args, 'symbol'), stringOption(args, 'catalog'));
     const result = await backtest({
       strategy,
       params,
       data: loaded.prices,
       dataIdentity: loaded.identity,
-      feeBps,
-      slippageBps,
+      ...costs,
       execution: args.values['next-open'] ? 'open' : 'close',
-      lag: numberOption(args, 'lag'),
-      periodsPerYear: numberOption(args, 'periods-per-year'),
       assetClass: stringOption(args, 'asset-class'),
       file: loaded.file,
     });

@@ -11,7 +11,8 @@ import { renderSvg } from '../plot/render';
 import { getStrategy } from '../strategy/registry';
 import type { MetricName } from '../kernels/metrics';
 import { loadData } from './backtest';
-import { nonNegativeOption, numberOption, printJson, requiredOption, stringOption, wholeOption, type Command, type ParsedArgs } from './command';
+import { numberOption, printJson, requiredOption, stringOption, wholeOption, type Command, type ParsedArgs } from './command';
+import { COST_OPTIONS, MARKET_OPTIONS, costArgs } from './market-options';
 
 const USAGE = [
   'quantbook optimize --data FILE_OR_SNAPSHOT [--catalog DIR] [--symbol S] --strategy NAME --grid k=a..b[:step],k=v|v|v,...',
@@ -24,20 +25,14 @@ export const optimizeCommand: Command = {
   summary: 'grid or random search of strategy parameters on worker threads: ranked table, deflated Sharpe, heatmap',
   usage: USAGE,
   options: {
-    data: { type: 'string' },
-    catalog: { type: 'string' },
-    symbol: { type: 'string' },
-    strategy: { type: 'string' },
+    ...MARKET_OPTIONS,
+    ...COST_OPTIONS,
     grid: { type: 'string' },
     random: { type: 'string' },
     seed: { type: 'string' },
     objective: { type: 'string' },
     minimize: { type: 'boolean' },
-    'fee-bps': { type: 'string' },
-    'slippage-bps': { type: 'string' },
     'next-open': { type: 'boolean' },
-    lag: { type: 'string' },
-    'periods-per-year': { type: 'string' },
     threads: { type: 'string' },
     top: { type: 'string' },
     'no-fast-path': { type: 'boolean' },
@@ -70,11 +65,8 @@ export const optimizeCommand: Command = {
         random: samples !== undefined ? { samples, seed: seed ?? 0 } : undefined,
         objective: (stringOption(args, 'objective') ?? 'sharpe') as MetricName,
         direction: args.values.minimize ? 'min' : 'max',
-        feeBps: nonNegativeOption(args, 'fee-bps'),
-        slippageBps: nonNegativeOption(args, 'slippage-bps'),
+        ...costArgs(args),
         execution: args.values['next-open'] ? 'open' : 'close',
-        lag: numberOption(args, 'lag'),
-        periodsPerYear: numberOption(args, 'periods-per-year'),
         threads: wholeOption(args, 'threads', 0),
         top: wholeOption(args, 'top', 1),
         fastPath: !args.values['no-fast-path'],

@@ -10,7 +10,8 @@ import type { WalkForwardResult } from '../wfa/result';
 import { walkForward, walkForwardJson } from '../wfa/walk-forward';
 import { parsePeriod } from '../wfa/windows';
 import { loadData } from './backtest';
-import { nonNegativeOption, numberOption, printJson, requiredOption, stringOption, wholeOption, type Command, type ParsedArgs } from './command';
+import { numberOption, printJson, requiredOption, stringOption, wholeOption, type Command, type ParsedArgs } from './command';
+import { COST_OPTIONS, MARKET_OPTIONS, costArgs } from './market-options';
 import { progressPrinter } from './optimize';
 
 const USAGE = [
@@ -25,10 +26,8 @@ export const wfaCommand: Command = {
   summary: 'walk-forward analysis: optimize on each training window, trade the next test window, stitch the out-of-sample curve',
   usage: USAGE,
   options: {
-    data: { type: 'string' },
-    catalog: { type: 'string' },
-    symbol: { type: 'string' },
-    strategy: { type: 'string' },
+    ...MARKET_OPTIONS,
+    ...COST_OPTIONS,
     grid: { type: 'string' },
     train: { type: 'string' },
     test: { type: 'string' },
@@ -38,10 +37,6 @@ export const wfaCommand: Command = {
     objective: { type: 'string' },
     minimize: { type: 'boolean' },
     warmup: { type: 'string' },
-    'fee-bps': { type: 'string' },
-    'slippage-bps': { type: 'string' },
-    lag: { type: 'string' },
-    'periods-per-year': { type: 'string' },
     threads: { type: 'string' },
     'no-fast-path': { type: 'boolean' },
     'strategy-module': { type: 'string' },
@@ -76,10 +71,7 @@ export const wfaCommand: Command = {
         objective: (stringOption(args, 'objective') ?? 'sharpe') as MetricName,
         direction: args.values.minimize ? 'min' : 'max',
         warmup: wholeOption(args, 'warmup', 0),
-        feeBps: nonNegativeOption(args, 'fee-bps'),
-        slippageBps: nonNegativeOption(args, 'slippage-bps'),
-        lag: numberOption(args, 'lag'),
-        periodsPerYear: numberOption(args, 'periods-per-year'),
+        ...costArgs(args),
         threads: wholeOption(args, 'threads', 0),
         fastPath: !args.values['no-fast-path'],
         strategyModule: strategyModule ? join(process.cwd(), strategyModule) : undefined,
