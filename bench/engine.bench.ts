@@ -74,9 +74,10 @@ async function main(): Promise<void> {
 
   const net = new Float64Array(BARS);
   const out = metricsBuffer();
+  const scratch = new Float64Array(BARS);
   const hot = () => {
     netReturnsKernel(arrays.columns.close, undefined, target, 1, 0.001, 'close', net);
-    returnMetricsKernel(net, 252, out);
+    returnMetricsKernel(net, 252, out, scratch);
     return out[Metric.sharpe];
   };
   await bench('search hot path: net returns + return metrics (reused buffers)', hot, { items: BARS, unit: 'bars', runs: 7, targetMs: 50 });

@@ -237,4 +237,39 @@ describe('engine: metrics (empyrical conventions, docs/metrics.md)', () => {
       assert.ok(Number.isNaN(none[Metric.win_rate]) && Number.isNaN(none[Metric.profit_factor]));
     });
   });
+
+  it('random series with NaN bars: every return metric equals a plain computation from the definitions', () => {
+    let seed = 5;
+    const random = () => (seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32;
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 2 + Math.floor(random() * 500);
+      const r = Array.from({ length: n }, () => (random() < 0.05 ? NaN : (random() - 0.48) * 0.04));
+      const m = metrics(r);
+      const valid = r.filter((x) => !Number.isNaN(x));
+      const mean = valid.reduce((a, b) => a + b, 0) / valid.length;
+      const std = Math.sqrt(valid.reduce((a, x) => a + (x - mean) ** 2, 0) / (valid.length - 1));
+      const downside = Math.sqrt(valid.reduce((a, x) => a + Math.min(x, 0) ** 2, 0) / valid.length);
+      let equity = 1;
+      let peak = 1;
+      let maxDrawdown = 0;
+      for (const x of r) {
+        equity *= Number.isNaN(x) ? 1 : 1 + x;
+        peak = Math.max(peak, equity);
+        maxDrawdown = Math.min(maxDrawdown, equity / peak - 1);
+      }
+      let y = 0;
+      const ys = valid.map((x) => (y += Math.log1p(x)));
+      const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+      const mx = (ys.length - 1) / 2;
+      const sxy = ys.reduce((a, v, k) => a + (k - mx) * (v - my), 0);
+      const sxx = ys.reduce((a, _, k) => a + (k - mx) ** 2, 0);
+      const syy = ys.reduce((a, v) => a + (v - my) ** 2, 0);
+      close(m[Metric.sharpe], (mean / std) * Math.sqrt(252), 1e-9);
+      close(m[Metric.sortino], (mean * 252) / (downside * Math.sqrt(252)), 1e-9);
+      close(m[Metric.total_return], equity - 1);
+      close(m[Metric.max_drawdown], maxDrawdown);
+      close(m[Metric.cagr], Math.pow(equity, 252 / n) - 1, 1e-9);
+      close(m[Metric.stability], (sxy * sxy) / (sxx * syy), 1e-9);
+    }
+  });
 });

@@ -77,4 +77,67 @@ describe('engine: trades reconstructed from the position vector', () => {
     assert.equal(countTrades(Float64Array.from([0, 0, 0])), 0);
     assert.equal(countTrades(Float64Array.from([0, 0.5, 1, 0.2, 0])), 1);
   });
+
+  it('random paths (reversals, resizes, flat gaps, both fills): the trade-by-trade scan equals a bar-by-bar reference', () => {
+    let seed = 11;
+    const random = () => (seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32;
+    for (let trial = 0; trial < 400; trial++) {
+      const n = 1 + Math.floor(random() * 40);
+      const close: number[] = [];
+      const open: number[] = [];
+      const position: number[] = [];
+      let price = 100;
+      for (let t = 0; t < n; t++) {
+        open.push(price * (1 + (random() - 0.5) * 0.02));
+        price = open[t] * (1 + (random() - 0.5) * 0.06);
+        close.push(price);
+        const u = random();
+        position.push(t > 0 && u < 0.5 ? position[t - 1] : u < 0.65 ? 0 : u < 0.8 ? 1 : u < 0.9 ? -1 : (random() - 0.5) * 2);
+      }
+      for (const byOpen of [false, true]) {
+        const { k, log, stats } = trades(close, position, { costRate: 0.002, open: byOpen ? open : undefined });
+        const expected = referenceTrades(close, open, position, 0.002, byOpen);
+        assert.equal(k, expected.length, `trial ${trial}`);
+        expected.forEach((e, i) => {
+          assert.deepEqual([log.entryBar[i], log.exitBar[i], log.isOpen[i]], [e.a, e.b, e.open ? 1 : 0], `trial ${trial} trade ${i}`);
+          assert.ok(Object.is(log.pnl[i], e.pnl), `trial ${trial} trade ${i}: ${log.pnl[i]} vs ${e.pnl}`);
+        });
+        assert.equal(stats[TradeStat.count], expected.length);
+      }
+    }
+  });
 });
+
+/**
+ * Trades by the definition, one bar at a time: a trade is a run of one sign; every bar it holds
+ * multiplies its factor by (1 + overnight part of the old position) x (1 + rest of the bar on
+ * the new one) - cost of the change; its exit bar contributes the overnight part and the exit cost.
+ */
+function referenceTrades(close: number[], open: number[], position: number[], costRate: number, byOpen: boolean) {
+  const out: Array<{ a: number; b: number; pnl: number; open: boolean }> = [];
+  const sign = (p: number) => (p > 0 ? 1 : p < 0 ? -1 : 0);
+  let side = 0;
+  let factor = 1;
+  let entry = 0;
+  let previous = 0;
+  for (let t = 0; t < position.length; t++) {
+    const p = position[t];
+    const before = t > 0 && byOpen ? open[t] / close[t - 1] - 1 : 0;
+    const after = t === 0 ? 0 : byOpen ? close[t] / open[t] - 1 : close[t] / close[t - 1] - 1;
+    if (side !== 0 && sign(p) !== side) {
+      factor *= 1 + previous * before - Math.abs(previous) * costRate;
+      out.push({ a: entry, b: t, pnl: factor - 1, open: false });
+      side = 0;
+    }
+    if (side === 0 && sign(p) !== 0) {
+      side = sign(p);
+      entry = t;
+      factor = 1 + p * after - Math.abs(p) * costRate;
+    } else if (side !== 0) {
+      factor *= (1 + previous * before) * (1 + p * after) - Math.abs(p - previous) * costRate;
+    }
+    previous = p;
+  }
+  if (side !== 0) out.push({ a: entry, b: position.length, pnl: factor - 1, open: true });
+  return out;
+}

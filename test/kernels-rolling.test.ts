@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import pl from 'nodejs-polars';
-import { decimalScale, emaArray, rollingStdArray, smaArray } from '../kernel-lib/kernels/rolling';
+import { decimalScale, emaArray, rollingStdArray, smaArray, smaRows } from '../kernel-lib/kernels/rolling';
 import { trueRangeArray, wilderAtrArray, wilderRsiArray } from '../kernel-lib/kernels/wilder';
 import { ema, rsi, sma } from '../kernel-lib/indicators';
 import { sharedData } from './helpers';
@@ -67,6 +67,20 @@ describe('kernels: rolling statistics over typed arrays', () => {
     // The 2010-08-17 tie: SMA(5) = SMA(25) = 489.242 exactly.
     const i = (raw.getColumn(raw.columns[0]).toArray() as string[]).indexOf('2010-08-17');
     assert.equal(smaArray(close, 5)[i], smaArray(close, 25)[i]);
+  });
+
+  it('smaRows: every window bit for bit as smaArray (shared prefix sum, fallbacks for non-decimal and NaN data)', () => {
+    const windows = Int32Array.from([1, 2, 5, 20, 199, 200, 250, 300]);
+    const withNaN = walk(250, 2);
+    withNaN[40] = NaN;
+    for (const values of [walk(250, 2), walk(250, 4), walk(250, null), withNaN, f([]), f([3])]) {
+      const n = values.length;
+      const rows = smaRows(values, windows, new Float64Array(windows.length * n));
+      windows.forEach((w, j) => {
+        const expected = smaArray(values, w);
+        for (let i = 0; i < n; i++) assert.ok(Object.is(rows[j * n + i], expected[i]), `window ${w}, bar ${i}: ${rows[j * n + i]} vs ${expected[i]}`);
+      });
+    }
   });
 
   it('emaArray: recursion by hand, minPeriods, NaN skipped', () => {

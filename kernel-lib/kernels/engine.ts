@@ -28,7 +28,11 @@ export interface EngineOutputs {
 
 export type Execution = 'close' | 'open';
 
-/** Runs the engine over one security's bars; returns how many targets were missing (NaN). */
+/**
+ * Runs the engine over one security's bars; returns how many targets were missing (NaN).
+ * The loops are written for V8 (docs/engine.md, "Kernel style"): the flat bars before the
+ * first lagged target are peeled off, and a missing target becomes flat through a select.
+ */
 export function engineKernel(
   close: Float64Array,
   open: Float64Array | undefined,
@@ -39,47 +43,30 @@ export function engineKernel(
   out: EngineOutputs,
 ): number {
   const n = close.length;
+  if (execution === 'open' && !open) throw new Error('engineKernel: execution "open" needs open prices');
+  if (!(lag >= 1)) throw new Error(`engineKernel: lag must be >= 1 (a position follows its target), got ${lag}`);
   const { position, turnover, assetReturn, gross, cost, net } = out;
-  let missing = 0;
-  let previous = 0;
-  if (execution === 'open') {
-    if (!open) throw new Error('engineKernel: execution "open" needs open prices');
-    for (let t = 0; t < n; t++) {
-      const x = target[t];
-      if (x !== x) missing++;
-      let p = 0;
-      if (t >= lag) {
-        const lagged = target[t - lag];
-        if (lagged === lagged) p = lagged;
-      }
-      let r = 0;
-      let g = 0;
-      if (t > 0) {
-        const c0 = close[t - 1];
-        r = close[t] / c0 - 1;
-        g = (1 + previous * (open[t] / c0 - 1)) * (1 + p * (close[t] / open[t] - 1)) - 1;
-      }
-      const traded = Math.abs(p - previous);
-      const c = traded * costRate;
-      position[t] = p;
-      turnover[t] = traded;
-      assetReturn[t] = r;
-      gross[t] = g;
-      cost[t] = c;
-      net[t] = g - c;
-      previous = p;
-    }
-    return missing;
+  const head = Math.min(n, lag);
+  for (let t = 0; t < head; t++) {
+    position[t] = 0;
+    turnover[t] = 0;
+    assetReturn[t] = t > 0 ? close[t] / close[t - 1] - 1 : 0;
+    gross[t] = 0;
+    cost[t] = 0;
+    net[t] = 0;
   }
-  for (let t = 0; t < n; t++) {
-    const x = target[t];
-    if (x !== x) missing++;
-    let p = 0;
-    if (t >= lag) {
-      const lagged = target[t - lag];
-      if (lagged === lagged) p = lagged;
-    }
-    const r = t > 0 ? close[t] / close[t - 1] - 1 : 0;
+  if (execution === 'open') openFills(close, open!, target, lag, costRate, out);
+  else closeFills(close, target, lag, costRate, out);
+  return missingCount(target);
+}
+
+function closeFills(close: Float64Array, target: Float64Array, lag: number, costRate: number, out: EngineOutputs): void {
+  const { position, turnover, assetReturn, gross, cost, net } = out;
+  let previous = 0;
+  for (let t = lag; t < close.length; t++) {
+    const lagged = target[t - lag];
+    const p = lagged === lagged ? lagged : 0;
+    const r = close[t] / close[t - 1] - 1;
     const g = p * r;
     const traded = Math.abs(p - previous);
     const c = traded * costRate;
@@ -91,6 +78,31 @@ export function engineKernel(
     net[t] = g - c;
     previous = p;
   }
+}
+
+function openFills(close: Float64Array, open: Float64Array, target: Float64Array, lag: number, costRate: number, out: EngineOutputs): void {
+  const { position, turnover, assetReturn, gross, cost, net } = out;
+  let previous = 0;
+  for (let t = lag; t < close.length; t++) {
+    const lagged = target[t - lag];
+    const p = lagged === lagged ? lagged : 0;
+    const c0 = close[t - 1];
+    const g = (1 + previous * (open[t] / c0 - 1)) * (1 + p * (close[t] / open[t] - 1)) - 1;
+    const traded = Math.abs(p - previous);
+    const c = traded * costRate;
+    position[t] = p;
+    turnover[t] = traded;
+    assetReturn[t] = close[t] / c0 - 1;
+    gross[t] = g;
+    cost[t] = c;
+    net[t] = g - c;
+    previous = p;
+  }
+}
+
+function missingCount(values: Float64Array): number {
+  let missing = 0;
+  for (let t = 0; t < values.length; t++) missing += values[t] === values[t] ? 0 : 1;
   return missing;
 }
 
@@ -108,23 +120,25 @@ export function netReturnsKernel(
   net: Float64Array,
 ): void {
   const n = close.length;
+  if (execution === 'open' && !open) throw new Error('netReturnsKernel: execution "open" needs open prices');
+  if (!(lag >= 1)) throw new Error(`netReturnsKernel: lag must be >= 1 (a position follows its target), got ${lag}`);
+  net.fill(0, 0, Math.min(n, lag));
   let previous = 0;
-  const byOpen = execution === 'open';
-  if (byOpen && !open) throw new Error('netReturnsKernel: execution "open" needs open prices');
-  for (let t = 0; t < n; t++) {
-    let p = 0;
-    if (t >= lag) {
+  if (execution === 'open') {
+    for (let t = lag; t < n; t++) {
       const lagged = target[t - lag];
-      if (lagged === lagged) p = lagged;
-    }
-    let g = 0;
-    if (t > 0) {
+      const p = lagged === lagged ? lagged : 0;
       const c0 = close[t - 1];
-      g = byOpen
-        ? (1 + previous * (open![t] / c0 - 1)) * (1 + p * (close[t] / open![t] - 1)) - 1
-        : p * (close[t] / c0 - 1);
+      const g = (1 + previous * (open![t] / c0 - 1)) * (1 + p * (close[t] / open![t] - 1)) - 1;
+      net[t] = g - Math.abs(p - previous) * costRate;
+      previous = p;
     }
-    net[t] = g - Math.abs(p - previous) * costRate;
+    return;
+  }
+  for (let t = lag; t < n; t++) {
+    const lagged = target[t - lag];
+    const p = lagged === lagged ? lagged : 0;
+    net[t] = p * (close[t] / close[t - 1] - 1) - Math.abs(p - previous) * costRate;
     previous = p;
   }
 }
@@ -138,8 +152,8 @@ export function equityKernel(net: Float64Array, equity: Float64Array, drawdown: 
   let peak = 1;
   for (let t = 0; t < net.length; t++) {
     const r = net[t];
-    if (r === r) value *= 1 + r;
-    if (value > peak) peak = value;
+    value *= 1 + (r === r ? r : 0);
+    peak = value > peak ? value : peak;
     equity[t] = value;
     drawdown[t] = value / peak - 1;
   }

@@ -62,66 +62,84 @@ export function scanTrades(
 ): number {
   const n = position.length;
   const byOpen = execution === 'open';
+  if (byOpen && !open) throw new Error('scanTrades: execution "open" needs open prices');
+  const bars: TradeBars = { close, open, position, signal, lag, byOpen, n };
   let trades = 0;
-  let side = 0;
-  let factor = 1;
-  let entry = 0;
-  let previous = 0;
-  for (let t = 0; t < n; t++) {
-    const p = position[t];
-    // Flat before and after this bar (side 0 means the previous position was 0): nothing to do.
-    if (side === 0 && p === 0) continue;
-    let before = 0;
-    let after = 0;
-    if (t > 0) {
-      before = byOpen ? open![t] / close[t - 1] - 1 : 0;
-      after = byOpen ? close[t] / open![t] - 1 : closeReturns ? closeReturns[t] : close[t] / close[t - 1] - 1;
-    }
-    const newSide = p > 0 ? 1 : p < 0 ? -1 : 0;
-    if (side !== 0 && newSide !== side) {
-      factor *= 1 + previous * before - Math.abs(previous) * costRate;
-      record(trades++, entry, t, factor - 1, false);
-      side = 0;
-    }
+  let a = 0;
+  // Trade by trade: each inner loop walks one trade's bars with little else live, which V8
+  // runs several times faster than one loop over every bar carrying all the trade state.
+  while (a < n) {
+    const first = position[a];
+    const side = first > 0 ? 1 : first < 0 ? -1 : 0;
     if (side === 0) {
-      if (newSide !== 0) {
-        side = newSide;
-        entry = t;
-        factor = 1 + p * after - Math.abs(p) * costRate;
+      a++;
+      continue;
+    }
+    // Bar a: the new position earns the bar (the intraday part with next-open fills) and pays its entry.
+    const entryReturn = a === 0 ? 0 : byOpen ? close[a] / open![a] - 1 : closeReturns ? closeReturns[a] : close[a] / close[a - 1] - 1;
+    let factor = 1 + first * entryReturn - Math.abs(first) * costRate;
+    let previous = first;
+    let b = a + 1;
+    if (byOpen) {
+      for (; b < n; b++) {
+        const p = position[b];
+        if ((p > 0 ? 1 : p < 0 ? -1 : 0) !== side) break;
+        const c0 = close[b - 1];
+        factor *= (1 + previous * (open![b] / c0 - 1)) * (1 + p * (close[b] / open![b] - 1)) - Math.abs(p - previous) * costRate;
+        previous = p;
       }
     } else {
-      factor *= (1 + previous * before) * (1 + p * after) - Math.abs(p - previous) * costRate;
+      for (; b < n; b++) {
+        const p = position[b];
+        if ((p > 0 ? 1 : p < 0 ? -1 : 0) !== side) break;
+        const r = closeReturns ? closeReturns[b] : close[b] / close[b - 1] - 1;
+        factor *= 1 + p * r - Math.abs(p - previous) * costRate;
+        previous = p;
+      }
     }
-    previous = p;
+    // Bar b pays the exit cost and, with next-open fills, the overnight part still held.
+    if (b < n) factor *= 1 + (byOpen ? previous * (open![b] / close[b - 1] - 1) : 0) - Math.abs(previous) * costRate;
+    recordTrade(bars, stats, log, logStart + trades++, a, b, factor - 1, b === n);
+    a = b;
   }
-  if (side !== 0) record(trades++, entry, n, factor - 1, true);
   return trades;
+}
 
-  function record(k: number, a: number, b: number, pnl: number, stillOpen: boolean): void {
-    stats[TradeStat.count] += 1;
-    if (pnl > 0) {
-      stats[TradeStat.wins] += 1;
-      stats[TradeStat.winSum] += pnl;
-    } else if (pnl < 0) {
-      stats[TradeStat.losses] += 1;
-      stats[TradeStat.lossSum] += pnl;
-    }
-    if (!log) return;
-    const i = logStart + k;
-    const entryFill = byOpen ? a : a - 1;
-    const exitFill = stillOpen ? n - 1 : byOpen ? b : b - 1;
-    log.entryFillIndex[i] = entryFill;
-    log.exitFillIndex[i] = exitFill;
-    log.entryBar[i] = a;
-    log.exitBar[i] = b;
-    log.side[i] = position[a] > 0 ? 1 : -1;
-    log.size[i] = position[a];
-    log.entryPrice[i] = byOpen ? open![a] : close[entryFill];
-    log.exitPrice[i] = stillOpen || !byOpen ? close[exitFill] : open![exitFill];
-    log.pnl[i] = pnl;
-    log.entrySignal[i] = a - lag >= 0 ? signal[a - lag] : NaN;
-    log.isOpen[i] = stillOpen ? 1 : 0;
+interface TradeBars {
+  close: Float64Array;
+  open: Float64Array | undefined;
+  position: Float64Array;
+  signal: Float64Array;
+  lag: number;
+  byOpen: boolean;
+  n: number;
+}
+
+/** Adds a trade (bars a..b-1, return pnl) to the stats and, with a log, writes it at index i. */
+function recordTrade(bars: TradeBars, stats: Float64Array, log: TradeLogBuffers | undefined, i: number, a: number, b: number, pnl: number, stillOpen: boolean): void {
+  stats[TradeStat.count] += 1;
+  if (pnl > 0) {
+    stats[TradeStat.wins] += 1;
+    stats[TradeStat.winSum] += pnl;
+  } else if (pnl < 0) {
+    stats[TradeStat.losses] += 1;
+    stats[TradeStat.lossSum] += pnl;
   }
+  if (!log) return;
+  const { close, open, position, signal, lag, byOpen, n } = bars;
+  const entryFill = byOpen ? a : a - 1;
+  const exitFill = stillOpen ? n - 1 : byOpen ? b : b - 1;
+  log.entryFillIndex[i] = entryFill;
+  log.exitFillIndex[i] = exitFill;
+  log.entryBar[i] = a;
+  log.exitBar[i] = b;
+  log.side[i] = position[a] > 0 ? 1 : -1;
+  log.size[i] = position[a];
+  log.entryPrice[i] = byOpen ? open![a] : close[entryFill];
+  log.exitPrice[i] = stillOpen || !byOpen ? close[exitFill] : open![exitFill];
+  log.pnl[i] = pnl;
+  log.entrySignal[i] = a - lag >= 0 ? signal[a - lag] : NaN;
+  log.isOpen[i] = stillOpen ? 1 : 0;
 }
 
 /** Number of trades in a position vector (for sizing a trade log). */

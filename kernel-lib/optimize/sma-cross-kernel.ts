@@ -312,7 +312,11 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
   let costSum = 0;
   let traded = 0;
   let inMarket = 0;
-  acc.fill(0, Acc.trades);
+  let trades = 0;
+  let wins = 0;
+  let winSum = 0;
+  let losses = 0;
+  let lossSum = 0;
   let side = 0;
   let factor = 1;
   let previous = 0;
@@ -326,7 +330,8 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
     const cost = turn * costRate;
     const x = g - cost;
     sum += x;
-    if (x < 0) downsideSquares += x * x;
+    const loss = x * +(x < 0);
+    downsideSquares += loss * loss;
     value *= 1 + x;
     if (value > peak) {
       peak = value;
@@ -342,7 +347,12 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
     const newSide = p > 0 ? 1 : p < 0 ? -1 : 0;
     if (side !== 0 && newSide !== side) {
       factor *= 1 + previous * 0 - Math.abs(previous) * costRate;
-      recordTrade(acc, factor - 1);
+      const pnl = factor - 1;
+      trades++;
+      wins += pnl > 0 ? 1 : 0;
+      winSum += pnl > 0 ? pnl : 0;
+      losses += pnl < 0 ? 1 : 0;
+      lossSum += pnl < 0 ? pnl : 0;
       side = 0;
     }
     if (side === 0 && newSide !== 0) {
@@ -354,7 +364,8 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
       for (let t = a + 1; t < b; t++) {
         const y = p * r[t];
         sum += y;
-        if (y < 0) downsideSquares += y * y;
+        const loss = y * +(y < 0); // min(y, 0): a branch on the sign would be a coin flip
+        downsideSquares += loss * loss;
         value *= 1 + y;
         if (value > peak) {
           peak = value;
@@ -369,7 +380,19 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
     }
     previous = p;
   }
-  if (side !== 0) recordTrade(acc, factor - 1);
+  if (side !== 0) {
+    const pnl = factor - 1;
+    trades++;
+    wins += pnl > 0 ? 1 : 0;
+    winSum += pnl > 0 ? pnl : 0;
+    losses += pnl < 0 ? 1 : 0;
+    lossSum += pnl < 0 ? pnl : 0;
+  }
+  acc[Acc.trades + TradeStat.count] = trades;
+  acc[Acc.trades + TradeStat.wins] = wins;
+  acc[Acc.trades + TradeStat.winSum] = winSum;
+  acc[Acc.trades + TradeStat.losses] = losses;
+  acc[Acc.trades + TradeStat.lossSum] = lossSum;
   acc[Acc.sum] = sum;
   acc[Acc.downsideSquares] = downsideSquares;
   acc[Acc.value] = value;
@@ -478,16 +501,4 @@ interface TradeSlots {
   avg_win: number;
   avg_loss: number;
   profit_factor: number;
-}
-
-function recordTrade(acc: Float64Array, pnl: number): void {
-  const at = Acc.trades;
-  acc[at + TradeStat.count] += 1;
-  if (pnl > 0) {
-    acc[at + TradeStat.wins] += 1;
-    acc[at + TradeStat.winSum] += pnl;
-  } else if (pnl < 0) {
-    acc[at + TradeStat.losses] += 1;
-    acc[at + TradeStat.lossSum] += pnl;
-  }
 }

@@ -1,7 +1,7 @@
 import type { EngineConfig } from '../engine/workspace';
 import type { SecurityArrays } from '../kernels/bridge';
 import { METRIC_NAMES } from '../kernels/metrics';
-import { smaArray } from '../kernels/rolling';
+import { smaRows } from '../kernels/rolling';
 import { smaCross } from '../strategy/builtins';
 import type { Strategy } from '../strategy/define';
 import type { TrialOutcome } from './evaluate';
@@ -62,7 +62,7 @@ export async function sweepSmaCross(
   const row = new Map<number, number>();
   windows.forEach((w, j) => row.set(w, j));
   const sma = alloc(windows.length * n);
-  for (let j = 0; j < windows.length; j++) smaArray(close, windows[j], sma.subarray(j * n, (j + 1) * n));
+  smaRows(close, windows, sma);
   const input: SmaCrossSweepInput = {
     close: threaded ? toShared(close) : close,
     windows,
