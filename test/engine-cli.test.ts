@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sharedData, tempDir, cli } from './helpers';
 
 
@@ -33,6 +34,34 @@ describe('engine: quantbook backtest (CLI)', () => {
     for (const suffix of ['.trades.parquet', '.metrics.parquet', '.json', '.equity.svg', '.underwater.svg', '.rolling_sharpe.svg', '.rolling_beta.svg', '.trades.svg']) {
       assert.ok(files.some((f) => f.endsWith(suffix)), suffix);
     }
+  });
+
+  it('records the run in the history (params, metrics, equity and trades), and not with --no-record', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'walk.csv');
+    const rows = ['Date,Open,High,Low,Close,Volume'];
+    let price = 100;
+    for (let day = 0; day < 300; day++) {
+      price = Math.round(price * (1 + 0.02 * Math.sin(day / 7) + 0.003) * 100) / 100;
+      const date = new Date(Date.UTC(2020, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
+      rows.push(`${date},${price},${price},${price},${price},1000`);
+    }
+    writeFileSync(file, rows.join('\n'));
+    const runs = join(dir, 'runs');
+    const r = await cli('backtest', '--data', file, '--strategy', 'sma_cross', '--params', 'fast=5,slow=20', '--runs', runs, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.run_id, out.identity.run_id);
+    const listed = await cli('history', 'show', out.run_id, '--runs', runs, '--json');
+    const run = JSON.parse(listed.stdout);
+    assert.equal(run.kind, 'backtest');
+    assert.deepEqual(run.params, { allowShort: false, fast: 5, slow: 20 });
+    assert.equal(run.metrics.sharpe, out.metrics.sharpe);
+    assert.equal(run.data[0].content_hash, out.identity.data.content_hash);
+    assert.deepEqual(run.artifacts.map((a: { name: string }) => a.name).sort(), ['equity', 'trades']);
+    const quiet = await cli('backtest', '--data', file, '--strategy', 'sma_cross', '--params', 'fast=5,slow=20', '--runs', runs, '--no-record', '--json');
+    assert.equal(JSON.parse(quiet.stdout).run_id, null);
+    assert.equal(readdirSync(runs).filter((d) => !d.startsWith('.')).length, 1);
   });
 
   it('lists the strategies with their parameters', async () => {

@@ -29,6 +29,7 @@ export function tempDir(prefix = 'quantbook-test-'): string {
 
 /** Runs the `quantbook` CLI in-process (kernel-lib/cli.ts `main`), capturing stdout and stderr. */
 export async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  process.env.QUANTBOOK_RUNS ??= testRuns();
   // required lazily: most test files never run the CLI
   const { main } = require('../kernel-lib/cli') as typeof import('../kernel-lib/cli');
   let stdout = '';
@@ -47,4 +48,15 @@ export async function cli(...argv: string[]): Promise<{ code: number; stdout: st
     console.log = log;
     console.error = error;
   }
+}
+
+let runsDir: string | undefined;
+
+/** Where the commands the tests run record their runs (not the workspace's own history). */
+function testRuns(): string {
+  if (!runsDir) {
+    const dir = (runsDir = mkdtempSync(join(tmpdir(), 'quantbook-test-runs-')));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return runsDir;
 }

@@ -14,11 +14,12 @@ import { parseParamsText } from '../strategy/params-text';
 import { getStrategy, listStrategies } from '../strategy/registry';
 import { printJson, requiredOption, stringOption, type Command, type ParsedArgs } from './command';
 import { COST_OPTIONS, MARKET_OPTIONS, costArgs } from './market-options';
+import { RECORD_OPTIONS, RECORD_USAGE, dataRef, recordCommandRun, recordedLine } from './record-options';
 
 const USAGE = [
   'quantbook backtest --data FILE_OR_SNAPSHOT [--catalog DIR] [--symbol S] --strategy NAME [--params k=v,...]',
   '       [--fee-bps 10] [--slippage-bps 0] [--next-open] [--lag 1] [--periods-per-year N]',
-  '       [--asset-class C] [--out DIR] [--charts] [--json]',
+  `       [--asset-class C] [--out DIR] [--charts] ${RECORD_USAGE} [--json]`,
   '       quantbook backtest --list   (strategies and their parameters)',
 ].join('\n');
 
@@ -29,6 +30,7 @@ export const backtestCommand: Command = {
   options: {
     ...MARKET_OPTIONS,
     ...COST_OPTIONS,
+    ...RECORD_OPTIONS,
     params: { type: 'string' },
     'next-open': { type: 'boolean' },
     'asset-class': { type: 'string' },
@@ -51,6 +53,7 @@ export const backtestCommand: Command = {
     if (args.values.charts && !out) throw new QuantbookError('BAD_ARGUMENT', '--charts needs --out DIR (the charts are written there as SVG)', `usage: ${USAGE}`);
     const costs = costArgs(args);
     const loaded = await loadData(dataArg, stringOption(args, 'symbol'), stringOption(args, 'catalog'));
+    const started = Date.now();
     const result = await backtest({
       strategy,
       params,
@@ -72,10 +75,23 @@ export const backtestCommand: Command = {
         }
       }
     }
+    const runId = await recordCommandRun(args, {
+      run_id: result.identity.run_id,
+      kind: 'backtest',
+      name: `${strategy.name} ${result.identity.data.securities.join(',')}`,
+      strategy: strategy.name,
+      params: result.identity.params,
+      metrics: result.metrics,
+      data: dataRef(loaded.identity),
+      tags: ['cli'],
+      artifacts: [{ name: 'equity', content: result.portfolio.select('date', 'equity', 'drawdown') }, { name: 'trades', content: result.trades }],
+      duration_ms: Date.now() - started,
+    });
     if (json) {
-      printJson({ identity: result.identity, metrics: jsonMetrics(result.metrics), trades: result.trades.height, data_report: loaded.report, files });
+      printJson({ identity: result.identity, metrics: jsonMetrics(result.metrics), trades: result.trades.height, data_report: loaded.report, files, run_id: runId ?? null });
     } else {
       console.log(formatResult(result, loaded.report, files));
+      console.log(recordedLine(runId));
     }
     return 0;
   },

@@ -12,12 +12,13 @@ import { getStrategy } from '../strategy/registry';
 import type { MetricName } from '../kernels/metrics';
 import { loadData } from './backtest';
 import { numberOption, printJson, requiredOption, stringOption, wholeOption, type Command, type ParsedArgs } from './command';
+import { RECORD_OPTIONS, RECORD_USAGE, dataRef, recordCommandRun, recordedLine } from './record-options';
 import { COST_OPTIONS, MARKET_OPTIONS, costArgs } from './market-options';
 
 const USAGE = [
   'quantbook optimize --data FILE_OR_SNAPSHOT [--catalog DIR] [--symbol S] --strategy NAME --grid k=a..b[:step],k=v|v|v,...',
   '       [--random N [--seed S]] [--objective sharpe|total_return|METRIC] [--minimize] [--fee-bps 10] [--slippage-bps 0]',
-  '       [--next-open] [--lag 1] [--threads N] [--top 10] [--no-fast-path] [--strategy-module FILE] [--out DIR [--charts]] [--json]',
+  `       [--next-open] [--lag 1] [--threads N] [--top 10] [--no-fast-path] [--strategy-module FILE] [--out DIR [--charts]] ${RECORD_USAGE} [--json]`,
 ].join('\n');
 
 export const optimizeCommand: Command = {
@@ -27,6 +28,7 @@ export const optimizeCommand: Command = {
   options: {
     ...MARKET_OPTIONS,
     ...COST_OPTIONS,
+    ...RECORD_OPTIONS,
     grid: { type: 'string' },
     random: { type: 'string' },
     seed: { type: 'string' },
@@ -78,8 +80,19 @@ export const optimizeCommand: Command = {
     }
     let files: Record<string, string> | undefined;
     if (out) files = writeOptimizeFiles(result, grid, out, args.values.charts === true);
-    if (json) printJson({ ...optimizeJson(result), data_report: loaded.report, files });
-    else console.log(formatOptimize(result, files));
+    const runId = await recordCommandRun(args, {
+      kind: 'optimize',
+      name: `${strategy.name} ${result.data.securities.join(',')} ${grid}`,
+      strategy: strategy.name,
+      params: { grid, method: result.method, seed: result.seed ?? null, objective: result.objective, direction: result.direction, best: result.best?.params ?? null, cost_model: result.cost_model },
+      metrics: { ...result.best?.metrics, n_trials: result.n_trials, n_failures: result.n_failures, deflated_sharpe: result.deflated_sharpe?.value ?? null },
+      data: dataRef(loaded.identity),
+      tags: ['cli', `path:${result.path}`],
+      artifacts: [{ name: 'scores', content: result.table }],
+      duration_ms: result.elapsed_ms,
+    });
+    if (json) printJson({ ...optimizeJson(result), data_report: loaded.report, files, run_id: runId ?? null });
+    else console.log(`${formatOptimize(result, files)}\n${recordedLine(runId)}`);
     return 0;
   },
 };

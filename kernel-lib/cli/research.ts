@@ -1,21 +1,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import type pl from 'nodejs-polars';
+import pl from 'nodejs-polars';
 import { QuantbookError } from '../errors';
 import { DataCatalog } from '../data/catalog';
 import { readSignalFile } from '../contract/read-signal';
 import { renderSvg } from '../plot/render';
 import { researchSignals, type ResearchResult } from '../research/analyze';
-import { leaderboard } from '../research/leaderboard';
+import { leaderboard, leaderboardFrame } from '../research/leaderboard';
 import { regimeRows } from '../research/slices';
 import { BUILTIN_SIGNALS } from '../research/signals';
 import { correlationHeatmap, cumulativeReturnsChart, icDecayChart, icSeriesChart, quantileReturnsChart, regimeChart } from '../research/charts';
 import { numberListOption, numberOption, printJson, requiredOption, stringOption, type Command } from './command';
+import { RECORD_OPTIONS, RECORD_USAGE, recordCommandRun, recordedLine } from './record-options';
 
 const USAGE =
   'quantbook research --snapshot NAME [--catalog DIR] [--signals momentum_12_1,reversal_5d,path/to/signal.parquet] ' +
   '[--horizons 1,5,10,20] [--quantiles 5] [--lags 1,5,21] [--full-history-only] [--groups sector] [--no-regimes] ' +
-  '[--threshold 0.8] [--threads N] [--charts DIR] [--json]';
+  `[--threshold 0.8] [--threads N] [--charts DIR] ${RECORD_USAGE} [--json]`;
 
 /**
  * `quantbook research`: factor research for built-in signals and signal files on a snapshot.
@@ -26,6 +27,7 @@ export const researchCommand: Command = {
   summary: 'factor research: IC, ICIR, decay, quantile spread and monotonicity, autocorrelation, turnover, regimes, signal correlations',
   usage: USAGE,
   options: {
+    ...RECORD_OPTIONS,
     snapshot: { type: 'string' },
     catalog: { type: 'string' },
     signals: { type: 'string' },
@@ -57,6 +59,7 @@ export const researchCommand: Command = {
       signals[name] = await readSignalFile(entry);
     }
     const groups = stringOption(args, 'groups');
+    const started = Date.now();
     const result = await researchSignals({
       snapshot,
       signals,
@@ -70,8 +73,19 @@ export const researchCommand: Command = {
     });
     const chartDir = stringOption(args, 'charts');
     const charts = chartDir ? writeCharts(result, chartDir) : [];
-    if (args.values.json) printJson({ ...researchJson(result), charts });
-    else console.log(formatResearch(result, charts));
+    const runId = await recordCommandRun(args, {
+      kind: 'research',
+      name: `${Object.keys(signals).join(',')} on ${snapshot.manifest.name}`,
+      signal: Object.keys(signals).join(','),
+      params: { signals: names, horizons: result.horizons, quantiles: result.quantiles, full_history_only: args.values['full-history-only'] === true },
+      metrics: researchRunMetrics(result),
+      data: { snapshot_id: snapshot.manifest.snapshot_id, content_hash: snapshot.manifest.content_hash, name: snapshot.manifest.name },
+      tags: ['cli'],
+      artifacts: [{ name: 'leaderboard', content: pl.concat(result.horizons.map((h) => leaderboardFrame(leaderboard(result.signals, { horizon: h })))) }],
+      duration_ms: Date.now() - started,
+    });
+    if (args.values.json) printJson({ ...researchJson(result), charts, run_id: runId ?? null });
+    else console.log(`${formatResearch(result, charts)}\n${recordedLine(runId)}`);
     return 0;
   },
 };
@@ -198,4 +212,16 @@ function num(x: number, digits: number): string {
 
 function pct(x: number, digits: number): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : 'n/a';
+}
+
+/** Per signal, at the first horizon: IC mean and ICIR, keyed `signal.metric` (the history lists numbers only). */
+function researchRunMetrics(result: ResearchResult): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  for (const s of result.signals) {
+    const h = s.horizons[0];
+    if (!h) continue;
+    metrics[`${s.signal}.ic_mean`] = h.ic_mean;
+    metrics[`${s.signal}.icir`] = h.icir;
+  }
+  return metrics;
 }

@@ -4,16 +4,16 @@ import { DataCatalog } from '../data/catalog';
 import { readTable } from '../data/read-table';
 import { QuantbookError } from '../errors';
 import { renderTearsheet } from '../report/tearsheet';
-import { RunHistory } from '../tracking/run-history';
 import type { SuiteResult } from '../suite/result';
 import { jsonNumbers } from '../suite/record';
 import { PRESETS, type SuitePresetInput } from '../suite/preset';
 import { runSuite, type SuiteProgress } from '../suite/runner';
 import { numberOption, stringOption, type Command } from './command';
+import { RECORD_OPTIONS, RECORD_USAGE, historyOption, recordedLine } from './record-options';
 
 const USAGE =
   'quantbook suite --signal FILE [--snapshot NAME] [--catalog DIR] [--preset standard|quick] [--baselines a,b|none] [--baseline-variants headline|all] [--cost-bps N] ' +
-  '[--threads N] [--out DIR] [--runs DIR] [--no-record] [--no-validate] [--progress-json] [--json]';
+  `[--threads N] [--out DIR] ${RECORD_USAGE} [--no-validate] [--progress-json] [--json]`;
 
 /**
  * `quantbook suite`: the evaluation suite on one signal file. Prints the verdict and the
@@ -37,8 +37,7 @@ export const suiteCommand: Command = {
     'cost-bps': { type: 'string' },
     threads: { type: 'string' },
     out: { type: 'string' },
-    runs: { type: 'string' },
-    'no-record': { type: 'boolean' },
+    ...RECORD_OPTIONS,
     'no-validate': { type: 'boolean' },
     'progress-json': { type: 'boolean' },
   },
@@ -91,7 +90,7 @@ async function runCommand(
       onProgress,
       validate: args.values['no-validate'] !== true,
       file: signalPath,
-      record: args.values['no-record'] === true ? false : new RunHistory({ root: stringOption(args, 'runs') }),
+      record: historyOption(args) ?? false,
       tearsheet: renderTearsheet,
     });
   } finally {
@@ -167,7 +166,7 @@ export function formatSuite(suite: SuiteResult, tearsheet: string): string {
     ),
     '',
     `tear sheet: ${tearsheet}`,
-    suite.run ? `recorded run: ${suite.run.run_id}` : 'not recorded (--no-record)',
+    recordedLine(suite.run?.run_id),
   ];
   return lines.join('\n');
 }

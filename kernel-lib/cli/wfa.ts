@@ -11,6 +11,7 @@ import { walkForward, walkForwardJson } from '../wfa/walk-forward';
 import { parsePeriod } from '../wfa/windows';
 import { loadData } from './backtest';
 import { numberOption, printJson, requiredOption, stringOption, wholeOption, type Command, type ParsedArgs } from './command';
+import { RECORD_OPTIONS, RECORD_USAGE, dataRef, recordCommandRun, recordedLine } from './record-options';
 import { COST_OPTIONS, MARKET_OPTIONS, costArgs } from './market-options';
 import { progressPrinter } from './optimize';
 
@@ -18,7 +19,7 @@ const USAGE = [
   'quantbook wfa --data FILE_OR_SNAPSHOT [--catalog DIR] [--symbol S] --strategy NAME --grid k=a..b[:step],...',
   '       --train 500|2y --test 125|6m [--anchored] [--random N [--seed S]] [--objective sharpe|total_return|METRIC] [--minimize]',
   '       [--warmup BARS] [--fee-bps 10] [--slippage-bps 0] [--lag 1] [--threads N] [--no-fast-path] [--strategy-module FILE]',
-  '       [--out DIR] [--json]',
+  `       [--out DIR] ${RECORD_USAGE} [--json]`,
 ].join('\n');
 
 export const wfaCommand: Command = {
@@ -28,6 +29,7 @@ export const wfaCommand: Command = {
   options: {
     ...MARKET_OPTIONS,
     ...COST_OPTIONS,
+    ...RECORD_OPTIONS,
     grid: { type: 'string' },
     train: { type: 'string' },
     test: { type: 'string' },
@@ -56,6 +58,7 @@ export const wfaCommand: Command = {
     const out = stringOption(args, 'out');
     const loaded = await loadData(requiredOption(args, 'data', USAGE), stringOption(args, 'symbol'), stringOption(args, 'catalog'));
     const progress = progressPrinter(json, 'wfa');
+    const started = Date.now();
     let result: WalkForwardResult;
     try {
       result = await walkForward({
@@ -91,8 +94,19 @@ export const wfaCommand: Command = {
         files[`chart_${name}`] = path;
       }
     }
-    if (json) printJson({ ...walkForwardJson(result), data_report: loaded.report, files });
-    else console.log(formatWalkForward(result, files));
+    const runId = await recordCommandRun(args, {
+      kind: 'wfa',
+      name: `${strategy.name} ${result.data.securities.join(',')} ${result.anchored ? 'anchored' : 'rolling'} ${result.train}/${result.test}`,
+      strategy: strategy.name,
+      params: { grid: requiredOption(args, 'grid', USAGE), train: result.train, test: result.test, anchored: result.anchored, objective: result.objective, direction: result.direction, cost_model: result.cost_model },
+      metrics: { ...result.oos_metrics, windows: result.windows.length },
+      data: dataRef(loaded.identity),
+      tags: ['cli', `path:${result.path}`],
+      artifacts: [{ name: 'windows', content: result.table }, { name: 'oos', content: result.oos }],
+      duration_ms: Date.now() - started,
+    });
+    if (json) printJson({ ...walkForwardJson(result), data_report: loaded.report, files, run_id: runId ?? null });
+    else console.log(`${formatWalkForward(result, files)}\n${recordedLine(runId)}`);
     return 0;
   },
 };
