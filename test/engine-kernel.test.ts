@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { engineKernel, equityKernel, netReturnsKernel, type EngineOutputs, type Execution } from '../kernel-lib/kernels/engine';
+import { unionTimeline } from '../kernel-lib/kernels/engine-portfolio';
 
 function run(close: number[], target: number[], options: { costRate?: number; lag?: number; execution?: Execution; open?: number[] } = {}) {
   const n = close.length;
@@ -114,5 +115,13 @@ describe('engine: the typed-array backtest kernel', () => {
       netReturnsKernel(close, open, target, 1, 0.002, execution, net);
       near(net, Array.from(full.net), 0);
     }
+  });
+
+  it('unionTimeline: one calendar shared by every security, and calendars that differ', () => {
+    const offsets = Int32Array.from([0, 3, 6, 9]);
+    assert.deepEqual([...unionTimeline(Int32Array.from([1, 2, 4, 1, 2, 4, 1, 2, 4]), offsets)], [1, 2, 4]);
+    assert.deepEqual([...unionTimeline(Int32Array.from([1, 2, 4, 1, 3, 4, 2, 4, 5]), offsets)], [1, 2, 3, 4, 5]);
+    assert.deepEqual([...unionTimeline(Int32Array.from([1, 2, 4, 1, 2]), Int32Array.from([0, 3, 5]))], [1, 2, 4]);
+    assert.deepEqual([...unionTimeline(Int32Array.from([1, 1, 2, 1, 1, 2]), Int32Array.from([0, 3, 6]))], [1, 2]);
   });
 });

@@ -9,11 +9,23 @@
 
 /** Sorted distinct timestamps over all securities (each security's times are sorted). */
 export function unionTimeline(time: Int32Array | Float64Array, offsets: Int32Array): Float64Array {
+  // Common case, a panel on one calendar: every security has the first one's timestamps.
+  if (offsets.length > 1 && sameTimesEverywhere(time, offsets)) return Float64Array.from(time.subarray(offsets[0], offsets[1]));
   const all = Float64Array.from(time);
   all.sort();
   let k = 0;
   for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[k - 1]) all[k++] = all[i];
   return all.slice(0, k);
+}
+
+function sameTimesEverywhere(time: Int32Array | Float64Array, offsets: Int32Array): boolean {
+  const length = offsets[1] - offsets[0];
+  for (let i = 0; i < length; i++) if (i > 0 && !(time[offsets[0] + i] > time[offsets[0] + i - 1])) return false; // strictly increasing, so no duplicates to drop
+  for (let g = 1; g + 1 < offsets.length; g++) {
+    if (offsets[g + 1] - offsets[g] !== length) return false;
+    for (let i = 0; i < length; i++) if (time[offsets[g] + i] !== time[offsets[0] + i]) return false;
+  }
+  return true;
 }
 
 /** Row -> timeline index for every row (merge walk per security). */
