@@ -312,11 +312,7 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
   let costSum = 0;
   let traded = 0;
   let inMarket = 0;
-  let trades = 0;
-  let wins = 0;
-  let winSum = 0;
-  let losses = 0;
-  let lossSum = 0;
+  acc.fill(0, Acc.trades);
   let side = 0;
   let factor = 1;
   let previous = 0;
@@ -347,12 +343,7 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
     const newSide = p > 0 ? 1 : p < 0 ? -1 : 0;
     if (side !== 0 && newSide !== side) {
       factor *= 1 + previous * 0 - Math.abs(previous) * costRate;
-      const pnl = factor - 1;
-      trades++;
-      wins += pnl > 0 ? 1 : 0;
-      winSum += pnl > 0 ? pnl : 0;
-      losses += pnl < 0 ? 1 : 0;
-      lossSum += pnl < 0 ? pnl : 0;
+      recordTrade(acc, factor - 1);
       side = 0;
     }
     if (side === 0 && newSide !== 0) {
@@ -380,19 +371,7 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
     }
     previous = p;
   }
-  if (side !== 0) {
-    const pnl = factor - 1;
-    trades++;
-    wins += pnl > 0 ? 1 : 0;
-    winSum += pnl > 0 ? pnl : 0;
-    losses += pnl < 0 ? 1 : 0;
-    lossSum += pnl < 0 ? pnl : 0;
-  }
-  acc[Acc.trades + TradeStat.count] = trades;
-  acc[Acc.trades + TradeStat.wins] = wins;
-  acc[Acc.trades + TradeStat.winSum] = winSum;
-  acc[Acc.trades + TradeStat.losses] = losses;
-  acc[Acc.trades + TradeStat.lossSum] = lossSum;
+  if (side !== 0) recordTrade(acc, factor - 1);
   acc[Acc.sum] = sum;
   acc[Acc.downsideSquares] = downsideSquares;
   acc[Acc.value] = value;
@@ -501,4 +480,16 @@ interface TradeSlots {
   avg_win: number;
   avg_loss: number;
   profit_factor: number;
+}
+
+function recordTrade(acc: Float64Array, pnl: number): void {
+  const at = Acc.trades;
+  acc[at + TradeStat.count] += 1;
+  if (pnl > 0) {
+    acc[at + TradeStat.wins] += 1;
+    acc[at + TradeStat.winSum] += pnl;
+  } else if (pnl < 0) {
+    acc[at + TradeStat.losses] += 1;
+    acc[at + TradeStat.lossSum] += pnl;
+  }
 }
