@@ -1,13 +1,14 @@
 // The evaluation suite end to end (standard preset: 3 lags x off/industry = 6 variants, with the
 // year and cap slices, plus the baselines reversal_5d and momentum_12_1 run the same way and
 // their correlations with the signal), on the embedded sample and on a synthetic 3000 x 5000
-// panel (target < 30 s). Also the long-short kernel alone on the synthetic panel.
+// panel (target < 30 s). Also the long-short kernel alone on the synthetic panel (one variant,
+// and the three lags of one residualization run together as the suite runs them).
 import { loadavg } from 'node:os';
 import pl from 'nodejs-polars';
 import { bench, machine } from './harness';
 import { openSample } from '../kernel-lib/data/sample';
 import { syntheticPanel } from '../kernel-lib/data/synthetic';
-import { longShortKernel, longShortOutputs, Residualize } from '../kernel-lib/kernels/xsection-longshort';
+import { longShortKernel, longShortKernelLags, longShortOutputs, Residualize } from '../kernel-lib/kernels/xsection-longshort';
 import { runSuite } from '../kernel-lib/suite/runner';
 import { loadPanel } from '../kernel-lib/xsection/backtest';
 import { parseXsectionConfig } from '../kernel-lib/xsection/config';
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
   const inputs = { dates: T, securities: N, signal: matrix, tradable: panel.tradableClose, fwd: panel.fwdClose, groups: panel.groups, groupCount: panel.groupLabels.length, cap: panel.capBucket, size: panel.sizeProxy, factors: [] };
   const params = { lag: 1, residualize: Residualize.industry, weightBySignal: false, top: 0.1, bottom: 0.1, mincos: 10, naiveBps: 10, useCostMatrix: false, buckets: 10, capSlices: true };
   await bench(`long-short kernel, one variant (industry, + 3 cap books), ${S} x ${D}`, () => longShortKernel(inputs, params, [0, 1, 2, 3].map(() => longShortOutputs(T, 10))), { runs: 2, items: T * N, unit: 'cells' });
+  const lags = [0, 1, 2].map((lag) => ({ ...params, lag }));
+  await bench(`long-short kernel, lags 0, 1, 2 together (industry, + 3 cap books), ${S} x ${D}`, () => longShortKernelLags(inputs, lags, lags.map(() => [0, 1, 2, 3].map(() => longShortOutputs(T, 10)))), { runs: 1, warmup: false, items: 3 * T * N, unit: 'cells' });
   await bench(`load panel (dense matrices, size proxy), ${S} x ${D}`, () => loadPanel(source, [parseXsectionConfig({})]), { runs: 1, warmup: false, items: T * N, unit: 'cells' });
 
   let result: Awaited<ReturnType<typeof runSuite>> | undefined;

@@ -26,6 +26,9 @@ export { formatReport, type ValidationReport, type Problem, type ExampleRow } fr
 export { RULES, DROP_REASONS, type RuleId, type DropReason, type Severity } from './contract/rules';
 export { REQUIRED_COLUMNS, OPTIONAL_COLUMNS } from './contract/columns';
 export type { ContractContext, SnapshotLike } from './contract/context';
+// one read of a signal and its context for validation plus several alignments (docs/contract.md)
+export { signalKeys, type SignalKeys } from './contract/signal-keys';
+export { resolveContext, type ResolvedContext } from './contract/context';
 // strategies and the vectorized backtest engine (docs/engine.md, docs/metrics.md)
 export { defineStrategy, type Strategy, type StrategySpec, type TargetKernel, type ParamDescription } from './strategy/define';
 export { registerStrategy, getStrategy, listStrategies } from './strategy/registry';

@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { averageRanks } from '../kernel-lib/kernels/xsection-rank';
+import { averageRanks, ranksWithinGroups } from '../kernel-lib/kernels/xsection-rank';
+import { ranksFromOrder as walkRanks } from '../kernel-lib/kernels/rank-walk';
 import { demeanByGroup, residualizeOnColumns } from '../kernel-lib/kernels/xsection-residualize';
 import { capTercileKernel, trailingMedianKernel } from '../kernel-lib/kernels/xsection-size';
-import { DayStatus, longShortKernel, longShortOutputs, Residualize, type LongShortInputs, type LongShortParams } from '../kernel-lib/kernels/xsection-longshort';
+import { DayStatus, fillQuantileBuckets, longShortKernel, longShortKernelLags, longShortOutputs, Residualize, type LongShortInputs, type LongShortParams } from '../kernel-lib/kernels/xsection-longshort';
+import { quantileBucket } from '../kernel-lib/kernels/quantile-bucket';
 import { meanCrossSectionalSpearman } from '../kernel-lib/kernels/xsection-correlation';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);
@@ -159,6 +161,71 @@ describe('xsection kernels', () => {
     assert.deepEqual([...out.fractileDates], [2, 2, 2, 2, 2]);
     close(out.fractileSum[0] / 2, (0.005 + 0.01) / 2);
     close(out.fractileSum[4] / 2, (0.085 + 0.17) / 2);
+  });
+
+  it('ranks within cap buckets equal research\'s rank walk with groups (ties, positions without a bucket)', () => {
+    let seed = 5;
+    const u = () => ((seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32);
+    for (const m of [1, 2, 7, 50, 400]) {
+      const values = Float64Array.from({ length: m }, () => Math.floor(u() * (m / 3 + 1)) / 4); // many ties
+      const groupOf = Int32Array.from({ length: m }, () => Math.floor(u() * 4) - 1); // -1 = no bucket
+      const order = Int32Array.from([...Array(m).keys()].sort((a, b) => values[a] - values[b] || a - b));
+      const average = new Float64Array(m).fill(NaN);
+      const count = new Int32Array(3);
+      walkRanks({ order, m, values, securityOf: Int32Array.from(order.keys()), include: null, stamp: 0, groupOf }, 3, { average, min: null, count, sumSquares: new Float64Array(3), runCount: new Int32Array(3) });
+      const mine = new Float64Array(m).fill(NaN);
+      const mineCount = new Int32Array(3);
+      const runs = new Int32Array(3);
+      ranksWithinGroups(order, m, values, groupOf, 3, mine, mineCount, runs);
+      assert.deepEqual([...mine].map(String), [...average].map(String));
+      assert.deepEqual([...mineCount], [...count]);
+      assert.deepEqual([...runs], [0, 0, 0]);
+    }
+  });
+
+  it('variants run together (lags 0, 1, 2 sharing ranks) equal each variant run alone, bit for bit', () => {
+    let seed = 17;
+    const u = () => ((seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0) / 2 ** 32);
+    const T = 60;
+    const N = 40;
+    const cells = T * N;
+    // gaps in the signal, untradable cells (so eligible sets differ between lags on some dates), ties, -0
+    const signal = Float64Array.from({ length: cells }, () => (u() < 0.1 ? NaN : u() < 0.05 ? -0 : Math.round(u() * 40) / 8));
+    const tradable = Uint8Array.from({ length: cells }, () => (u() < 0.04 ? 0 : 1));
+    const fwd = Float64Array.from({ length: cells }, () => (u() < 0.02 ? NaN : 0.02 * (u() - 0.5)));
+    const groups = Int32Array.from({ length: N }, (_, i) => (i % 9 === 0 ? -1 : i % 4));
+    const cap = Int8Array.from({ length: cells }, () => Math.floor(u() * 4) - 1);
+    const size = Float64Array.from({ length: cells }, () => u() * 100);
+    const inp: LongShortInputs = { dates: T, securities: N, signal, tradable, fwd, groups, groupCount: 4, cap, size, factors: [] };
+    for (const residualize of [Residualize.off, Residualize.industry, Residualize.all]) {
+      for (const weightBySignal of [false, true]) {
+        const base = params({ residualize, weightBySignal, capSlices: true, mincos: 5, buckets: 5 });
+        const lags = [0, 1, 2];
+        const together = lags.map(() => [0, 1, 2, 3].map(() => longShortOutputs(T, 5)));
+        longShortKernelLags(inp, lags.map((lag) => ({ ...base, lag })), together);
+        for (const [k, lag] of lags.entries()) {
+          const alone = [0, 1, 2, 3].map(() => longShortOutputs(T, 5));
+          longShortKernel(inp, { ...base, lag }, alone);
+          for (const [q, book] of alone.entries()) {
+            for (const [field, values] of Object.entries(book)) {
+              const other = (together[k][q] as unknown as Record<string, ArrayLike<number>>)[field];
+              assert.ok(Array.from(values as ArrayLike<number>).every((x, j) => Object.is(x, other[j])), `residualize ${residualize}, signal weights ${weightBySignal}, lag ${lag}, book ${q}: ${field} differs`);
+            }
+          }
+        }
+      }
+    }
+    assert.throws(() => longShortKernelLags(inp, [params(), params({ lag: 1, top: 0.2 })], [[longShortOutputs(T, 10)], [longShortOutputs(T, 10)]]), /differ only in lag/);
+  });
+
+  it('fractile buckets by table (filled per date) equal quantileBucket for every min rank, n and bucket count', () => {
+    const table = new Int32Array(301);
+    for (let k = 1; k <= 12; k++) {
+      for (let n = 1; n <= 300; n++) {
+        fillQuantileBuckets(table, n, k);
+        for (let r = 1; r <= n; r++) assert.equal(table[r - 1] + 1, quantileBucket(r, n, k), `min rank ${r} of ${n}, ${k} buckets`);
+      }
+    }
   });
 
   it('cap slices: each bucket book equals the book of that bucket\'s securities alone', () => {

@@ -1,11 +1,11 @@
 import pl from 'nodejs-polars';
 import { QuantbookError, requireParam } from '../errors';
 import { ROW_INDEX } from './columns';
-import { classifyRows } from './classify';
-import { calendarRange, isDataFrame, resolveContext, type ContractContext, type SnapshotLike } from './context';
-import { prepareSignal } from './prepare';
+import { classifyRows, type Alignment } from './classify';
+import { calendarRange, isDataFrame, resolveContext, type ContractContext, type ResolvedContext, type SnapshotLike } from './context';
 import { DROP_REASONS, reasonCode, type DropReason } from './rules';
 import { keptRowsInPanelOrder } from './row-kernel';
+import { signalKeys, type SignalKeys } from './signal-keys';
 
 export interface AlignOptions {
   /**
@@ -17,6 +17,11 @@ export interface AlignOptions {
   prices?: pl.DataFrame | pl.LazyDataFrame;
   /** Known security ids, when there are no prices. */
   securities?: string[];
+  /**
+   * The context already resolved (resolveContext), for several alignments on the same data:
+   * used instead of the calendar / snapshot / prices / securities arguments.
+   */
+  context?: ResolvedContext;
 }
 
 export interface AlignedSignal {
@@ -53,30 +58,15 @@ export interface AlignedSignal {
  * the later-available one wins (the earlier is `superseded`).
  */
 export async function alignSignal(
-  signal: pl.DataFrame | pl.LazyDataFrame,
+  signal: pl.DataFrame | pl.LazyDataFrame | SignalKeys,
   calendarOrSnapshot: pl.DataFrame | SnapshotLike,
   options: AlignOptions = {},
 ): Promise<AlignedSignal> {
-  const lag = options.lag ?? 0;
-  requireParam(Number.isInteger(lag) && lag >= 0, 'lag', `must be a whole number of bars >= 0, got ${lag}`, 'lag 0 trades on the first bar after date_avail, lag 1 one bar later');
-  const context: ContractContext =
-    isDataFrame(calendarOrSnapshot)
-      ? { calendar: calendarOrSnapshot, prices: options.prices, securities: options.securities }
-      : { snapshot: calendarOrSnapshot, prices: options.prices, securities: options.securities };
-
-  const prepared = await prepareSignal(signal);
-  if (!prepared.frame) {
-    const problem = prepared.problems.find((p) => p.severity === 'error')!;
-    throw new QuantbookError(`SIGNAL_${problem.rule.toUpperCase()}`, `cannot align the signal: ${problem.message}`, problem.fix);
-  }
-  const resolved = await resolveContext(context);
-  const range = calendarRange(resolved.calendar);
-  if (!range) throw new QuantbookError('EMPTY_CALENDAR', 'cannot align the signal: the calendar holds no dates', 'pass a calendar frame with a date column, or a snapshot');
-
-  // todayDay/staleAfterDays only feed validation flags, which alignment ignores.
-  const classified = await classifyRows(prepared.frame, resolved, { lag, todayDay: 2 ** 30, staleAfterDays: Infinity });
-  const annotated = prepared.frame.withColumns(pl.Series('__reason', classified.reason), pl.Series('__trade_day', classified.tradeDay));
-  const sorted = keptRowsInPanelOrder(classified.arrays.code, classified.arrays.names, classified.tradeDay, classified.reason);
+  const { keys, alignment, lag, calendar } = await alignRows(signal, calendarOrSnapshot, options);
+  const prepared = keys.prepared;
+  const signalFrame = prepared.frame!;
+  const annotated = signalFrame.withColumns(pl.Series('__reason', alignment.reason), pl.Series('__trade_day', alignment.tradeDay));
+  const sorted = keptRowsInPanelOrder(alignment.arrays.code, alignment.arrays.names, alignment.tradeDay, alignment.reason);
   const kept = annotated.lazy()
     .filter(pl.col('__reason').eq(0))
     .select(
@@ -107,13 +97,53 @@ export async function alignSignal(
     )
     .sort('row')
     .collect();
-  const byReason = classified.reasonCounts;
+  const byReason = alignment.reasonCounts;
 
   return {
     frame,
     dropped,
     counts: { input: prepared.rows, kept: frame.height, dropped: dropped.height, byReason: { ...byReason } },
     lag,
-    calendar: range,
+    calendar,
   };
+}
+
+/** alignRows' answer: the alignment as typed arrays, with what it was made from. */
+export interface AlignedRows {
+  keys: SignalKeys;
+  /** Per input row: trade day and drop reason (0 = kept); counts by reason. */
+  alignment: Alignment;
+  lag: number;
+  calendar: { first: string; last: string; bars: number };
+}
+
+/**
+ * alignSignal without its frames: each row's trade day and drop reason as typed arrays (same
+ * rules, same counts), for callers that place the kept rows themselves, such as the dense
+ * matrices of the cross-sectional backtest. Throws as alignSignal does.
+ */
+export async function alignRows(
+  signal: pl.DataFrame | pl.LazyDataFrame | SignalKeys,
+  calendarOrSnapshot: pl.DataFrame | SnapshotLike,
+  options: AlignOptions = {},
+): Promise<AlignedRows> {
+  const lag = options.lag ?? 0;
+  requireParam(Number.isInteger(lag) && lag >= 0, 'lag', `must be a whole number of bars >= 0, got ${lag}`, 'lag 0 trades on the first bar after date_avail, lag 1 one bar later');
+  const context: ContractContext =
+    isDataFrame(calendarOrSnapshot)
+      ? { calendar: calendarOrSnapshot, prices: options.prices, securities: options.securities }
+      : { snapshot: calendarOrSnapshot, prices: options.prices, securities: options.securities };
+
+  const keys = await signalKeys(signal);
+  if (!keys.prepared.frame || !keys.arrays) {
+    const problem = keys.prepared.problems.find((p) => p.severity === 'error')!;
+    throw new QuantbookError(`SIGNAL_${problem.rule.toUpperCase()}`, `cannot align the signal: ${problem.message}`, problem.fix);
+  }
+  const resolved = options.context ?? (await resolveContext(context));
+  const range = calendarRange(resolved.calendar);
+  if (!range) throw new QuantbookError('EMPTY_CALENDAR', 'cannot align the signal: the calendar holds no dates', 'pass a calendar frame with a date column, or a snapshot');
+
+  // todayDay/staleAfterDays only feed validation flags, which alignment ignores.
+  const alignment = await classifyRows(keys.arrays, resolved, { lag, todayDay: 2 ** 30, staleAfterDays: Infinity });
+  return { keys, alignment, lag, calendar: range };
 }

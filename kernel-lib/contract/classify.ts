@@ -3,28 +3,34 @@ import { type ResolvedContext } from './context';
 import { DROP_REASONS, reasonCode, type DropReason } from './rules';
 import {
   assignReasons,
+  countReasons,
   countRows,
   flagDuplicates,
   flagRows,
   FLAGS,
   groupBySecurity,
   markSuperseded,
+  PRICE_RULE_BITS,
   type Flag,
   type RowKernelParams,
   type RowKernelTables,
 } from './row-kernel';
 import { toSignalArrays, type SignalArrays } from './signal-arrays';
 
-export interface Classified {
+/** What alignment needs of a classification: each row's trade day and its one drop reason. */
+export interface Alignment {
   arrays: SignalArrays;
-  /** Per row: FLAGS as bits (row-kernel.ts FLAG_BIT). */
-  flags: Uint32Array;
   /** Per row: trade day (days since 1970-01-01), NULL_DAY when there is none. */
   tradeDay: Int32Array;
   /** Per row: 0 = kept, else reasonCode(r) of its drop reason. */
   reason: Uint8Array;
-  flagCounts: Record<Flag, number>;
   reasonCounts: Record<DropReason, number>;
+}
+
+export interface Classified extends Alignment {
+  /** Per row: FLAGS as bits (row-kernel.ts FLAG_BIT). */
+  flags: Uint32Array;
+  flagCounts: Record<Flag, number>;
   /** Signal security code -> security-table row (-1 unknown); null without a table. */
   securityOf: Int32Array | null;
   /** Per security-table row: first and last price day (null without prices). */
@@ -32,16 +38,18 @@ export interface Classified {
   lastDay: Int32Array | null;
   /** False without a calendar: trade days and the calendar/price drop reasons are then unknown. */
   aligned: boolean;
+  /** Rows grouped by security code (groupBySecurity), for re-deciding superseded rows. */
+  group: { order: Int32Array; start: Int32Array };
 }
 
 /**
  * Every row of a prepared signal checked against the context: the rule flags, the trade day
  * (the time shift date_avail -> first bar strictly after it -> plus `lag` bars) and the single
- * drop reason alignSignal applies. The key columns leave polars once; the rules run as loops
- * over typed arrays (row-kernel.ts).
+ * drop reason alignSignal applies. The key columns leave polars once (pass the SignalArrays of
+ * signal-keys.ts to skip even that); the rules run as loops over typed arrays (row-kernel.ts).
  */
-export async function classifyRows(signal: pl.DataFrame, context: ResolvedContext, params: RowKernelParams): Promise<Classified> {
-  const arrays = await toSignalArrays(signal);
+export async function classifyRows(signal: pl.DataFrame | SignalArrays, context: ResolvedContext, params: RowKernelParams): Promise<Classified> {
+  const arrays = isSignalArrays(signal) ? signal : await toSignalArrays(signal);
   const table = context.securities;
   const calendar = context.calendar;
   let securityOf: Int32Array | null = null;
@@ -74,6 +82,28 @@ export async function classifyRows(signal: pl.DataFrame, context: ResolvedContex
 
   const counts = countRows(flags, reason, DROP_REASONS.length);
   const flagCounts = Object.fromEntries(FLAGS.map((f, j) => [f, counts.flagCounts[j]])) as Record<Flag, number>;
-  const reasonCounts = Object.fromEntries(DROP_REASONS.map((r) => [r, counts.reasonCounts[reasonCode(r)]])) as Record<DropReason, number>;
-  return { arrays, flags, tradeDay, reason, flagCounts, reasonCounts, securityOf, firstDay: tables.firstDay, lastDay: tables.lastDay, aligned: calendar !== null };
+  return { arrays, flags, tradeDay, reason, flagCounts, reasonCounts: reasonRecord(counts.reasonCounts), securityOf, firstDay: tables.firstDay, lastDay: tables.lastDay, aligned: calendar !== null, group };
+}
+
+/**
+ * The alignment the same rows get against the calendar alone (no prices, no securities), from
+ * a classification made with prices: the price rules (unknown security, late listing,
+ * delisting, gap) no longer drop rows, so the reasons and the superseded rows are decided
+ * again; trade days do not depend on prices and are shared. Equal to classifyRows with a
+ * context that holds only the calendar, at the same lag (test/contract-align.test.ts).
+ */
+export function calendarOnlyAlignment(classified: Classified): Alignment {
+  const { arrays, flags, tradeDay, group } = classified;
+  const reason = new Uint8Array(arrays.rows);
+  assignReasons(flags, reason, PRICE_RULE_BITS);
+  if (classified.aligned) markSuperseded(group, tradeDay, arrays.availDay, arrays.sigDay, reason, reasonCode('superseded'));
+  return { arrays, tradeDay, reason, reasonCounts: reasonRecord(countReasons(reason, DROP_REASONS.length)) };
+}
+
+function reasonRecord(counts: Float64Array): Record<DropReason, number> {
+  return Object.fromEntries(DROP_REASONS.map((r) => [r, counts[reasonCode(r)]])) as Record<DropReason, number>;
+}
+
+function isSignalArrays(x: pl.DataFrame | SignalArrays): x is SignalArrays {
+  return (x as SignalArrays).code instanceof Int32Array && Array.isArray((x as SignalArrays).names);
 }

@@ -62,11 +62,22 @@ export interface ResolvedContext {
   prices: pl.LazyDataFrame | null;
 }
 
-export async function resolveContext(context: ContractContext): Promise<ResolvedContext> {
+export interface ResolveOptions {
+  /**
+   * The security table of these same prices, already built (securityTableFromRows, e.g. by
+   * the cross-sectional panel that read them): the price keys are then not read again. The
+   * prices are still kept (lazily) for the lookahead test.
+   */
+  securities?: SecurityTable;
+}
+
+export async function resolveContext(context: ContractContext, known: ResolveOptions = {}): Promise<ResolvedContext> {
   const snapshot = context.snapshot;
   const pricesIn = context.prices ?? (snapshot ? snapshotPrices(snapshot) : undefined);
   const prices = pricesIn ? await normalizePrices(lazy(pricesIn)) : null;
-  const bars = prices ? await priceBars(prices) : null;
+  // Without a calendar or snapshot the calendar comes from the price days: read the bars then.
+  const reuse = prices !== null && known.securities !== undefined && (context.calendar !== undefined || snapshot !== undefined);
+  const bars = prices && !reuse ? await priceBars(prices) : null;
 
   let calendarDays: Int32Array | null = null;
   if (context.calendar) calendarDays = await calendarFromFrame(lazy(context.calendar), 'calendar');
@@ -78,7 +89,8 @@ export async function resolveContext(context: ContractContext): Promise<Resolved
   const calendar = calendarDays ? tradingCalendar(calendarDays) : null;
 
   let securities: SecurityTable | null = null;
-  if (bars) securities = securitiesFromBars(bars, calendar);
+  if (reuse) securities = known.securities!;
+  else if (bars) securities = securitiesFromBars(bars, calendar);
   else if (context.securities) securities = securitiesFromList(context.securities);
   return {
     snapshotName: snapshot ? snapshot.manifest.name ?? snapshot.manifest.snapshot_id : null,
@@ -222,17 +234,52 @@ function distinctDays(days: Int32Array): Int32Array {
 }
 
 /**
+ * The security table of price rows given as keys: codes[r] indexes `names` (-1 = empty id),
+ * days[r] in days since 1970-01-01 (NULL_DAY = empty date). Rows with an empty id or date
+ * are left out, and so are securities without any other row - exactly as when resolveContext
+ * reads the prices itself. `calendar` must be the calendar the table will be used with.
+ */
+export function securityTableFromRows(codes: Int32Array, names: string[], days: Int32Array, calendar: TradingCalendar | null): SecurityTable {
+  const used = new Uint8Array(names.length);
+  let skipped = 0;
+  for (let r = 0; r < codes.length; r++) {
+    if (codes[r] >= 0 && days[r] !== NULL_DAY) used[codes[r]] = 1;
+    else skipped++;
+  }
+  const remap = new Int32Array(names.length).fill(-1);
+  const kept: string[] = [];
+  for (let c = 0; c < names.length; c++) if (used[c]) remap[c] = kept.push(names[c]) - 1;
+  // every row a bar and every name used (the usual panel): the codes serve as they are
+  if (skipped === 0 && kept.length === names.length) return securitiesFromKeys(codes, days, names, null, calendar);
+  return securitiesFromKeys(codes, days, kept, remap, calendar);
+}
+
+/**
  * Each security's first and last bar, and for those with holes inside that range a map of
  * the bars they do have: passes over the price rows in typed arrays (a polars group-by or
  * join on 15M string keys costs seconds; these loops cost tens of milliseconds).
  */
 function securitiesFromBars(bars: PriceBars, calendar: TradingCalendar | null): SecurityTable {
-  const { codes, names, days } = bars;
+  return securitiesFromKeys(bars.codes, bars.days, bars.names, null, calendar);
+}
+
+/** Rows with code < 0 or an empty day are skipped; `remap` (when given) turns a row's code into its row of `names`. */
+function securitiesFromKeys(rowCodes: Int32Array, days: Int32Array, names: string[], remap: Int32Array | null, calendar: TradingCalendar | null): SecurityTable {
+  // Each row's security-table row, -1 for rows that are not bars: computed once, not per pass
+  // (and no filtered copy of the keys).
+  const codes = remap === null ? rowCodes : new Int32Array(rowCodes.length);
+  if (remap !== null) {
+    for (let i = 0; i < rowCodes.length; i++) {
+      const c = rowCodes[i];
+      codes[i] = c < 0 || days[i] === NULL_DAY ? -1 : remap[c];
+    }
+  }
   const n = names.length;
   const firstDay = new Int32Array(n).fill(2 ** 31 - 1);
   const lastDay = new Int32Array(n).fill(NULL_DAY);
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i];
+    if (c < 0) continue;
     const d = days[i];
     if (d < firstDay[c]) firstDay[c] = d;
     if (d > lastDay[c]) lastDay[c] = d;
@@ -246,10 +293,15 @@ function securitiesFromBars(bars: PriceBars, calendar: TradingCalendar | null): 
       const lastBar = barOfDay(lastDay[c]);
       if (firstBar[c] >= 0 && lastBar >= firstBar[c]) present[c] = new Uint8Array(lastBar - firstBar[c] + 1);
     }
+    const { first, last, barOf } = calendar;
     for (let i = 0; i < codes.length; i++) {
-      const p = present[codes[i]];
-      const bar = barOfDay(days[i]);
-      if (p !== null && bar >= 0) p[bar - firstBar[codes[i]]] = 1;
+      const c = codes[i];
+      if (c < 0) continue;
+      const p = present[c];
+      const d = days[i];
+      if (p === null || d < first || d > last) continue;
+      const bar = barOf[d - first];
+      if (bar >= 0) p[bar - firstBar[c]] = 1;
     }
     // Keep the map only for securities with holes: a complete one needs no lookup.
     for (let c = 0; c < n; c++) if (present[c] && present[c]!.indexOf(0) === -1) present[c] = null;

@@ -218,12 +218,19 @@ export const REASON_BITS: readonly number[] = [
   FLAG_BIT.price_gap,
 ];
 
-/** Pass 3: reason[i] = 1 + index of the first REASON_BITS entry the row matches, 0 = kept. */
-export function assignReasons(flags: Uint32Array, reason: Uint8Array): void {
+/** The flags that need price data (a security table): a context without prices never sets them. */
+export const PRICE_RULE_BITS = FLAG_BIT.unknown_security | FLAG_BIT.not_listed_yet | FLAG_BIT.delisted | FLAG_BIT.price_gap | FLAG_BIT.sig_before_first_bar;
+
+/**
+ * Pass 3: reason[i] = 1 + index of the first REASON_BITS entry the row matches, 0 = kept.
+ * Flags in `ignore` are treated as unset (PRICE_RULE_BITS: the reasons of a calendar-only context).
+ */
+export function assignReasons(flags: Uint32Array, reason: Uint8Array, ignore = 0): void {
   const bits = Int32Array.from(REASON_BITS);
   const k = bits.length;
+  const keep = ~ignore;
   for (let i = 0; i < flags.length; i++) {
-    const f = flags[i];
+    const f = flags[i] & keep;
     let r = 0;
     if (f !== 0) {
       for (let j = 0; j < k; j++) {
@@ -303,6 +310,13 @@ export function countRows(flags: Uint32Array, reason: Uint8Array, reasonCodes: n
     for (let j = 0; f !== 0; j++, f >>>= 1) if (f & 1) flagCounts[j]++;
   }
   return { flagCounts, reasonCounts };
+}
+
+/** Rows per reason code (counts[r] for code r, 0 = kept). */
+export function countReasons(reason: Uint8Array, reasonCodes: number): Float64Array {
+  const counts = new Float64Array(reasonCodes + 1);
+  for (let i = 0; i < reason.length; i++) counts[reason[i]]++;
+  return counts;
 }
 
 /** The first `limit` rows whose flags intersect `mask`, in input order. */

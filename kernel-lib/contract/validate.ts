@@ -4,11 +4,11 @@ import { dayToIso, isoToDay } from '../kernels/bridge';
 import { classifyRows, type Classified } from './classify';
 import { calendarRange, resolveContext, type ContractContext, type ResolvedContext } from './context';
 import { lookaheadCorrelation, type LookaheadOptions } from './lookahead';
-import { prepareSignal } from './prepare';
 import { makeProblem, sortProblems, type ExampleRow, type Problem, type ValidationReport } from './report';
 import { DROP_REASONS, reasonCode, type DropReason, type RuleId } from './rules';
 import { constantDates, FLAG_BIT, firstRowsWithFlags, firstRowsWithReason, type Flag } from './row-kernel';
 import { NULL_DAY } from './signal-arrays';
+import { signalKeys, type SignalKeys } from './signal-keys';
 
 export interface ValidateOptions extends ContractContext {
   /** The file the signal came from, named in the report and in row references. */
@@ -23,6 +23,11 @@ export interface ValidateOptions extends ContractContext {
   examples?: number;
   /** The lookahead test against realised returns (needs prices with close); false to skip. */
   lookahead?: boolean | LookaheadOptions;
+  /**
+   * The context already resolved (resolveContext) for several calls on the same data: used
+   * instead of snapshot / calendar / prices / securities, which are then not read again.
+   */
+  context?: ResolvedContext;
 }
 
 /**
@@ -31,10 +36,26 @@ export interface ValidateOptions extends ContractContext {
  * the report, with its rule, severity, column, count, example rows and fix. `ok` is false
  * when any problem is an error. Bad options (a negative lag) do throw.
  */
-export async function validateSignal(signal: pl.DataFrame | pl.LazyDataFrame, options: ValidateOptions = {}): Promise<ValidationReport> {
+export async function validateSignal(signal: pl.DataFrame | pl.LazyDataFrame | SignalKeys, options: ValidateOptions = {}): Promise<ValidationReport> {
+  return (await validateClassified(signal, options)).report;
+}
+
+/**
+ * validateSignal, also returning the row classification it was made from (null when the
+ * signal could not be read), so a caller can align from it without classifying again
+ * (classify.ts calendarOnlyAlignment).
+ */
+export async function validateClassified(
+  signal: pl.DataFrame | pl.LazyDataFrame | SignalKeys,
+  options: ValidateOptions = {},
+  /** Called with the classification as soon as it exists, before the remaining checks (the lookahead test) run. */
+  hooks: { classified?: (classified: Classified) => void } = {},
+): Promise<{ report: ValidationReport; classified: Classified | null }> {
   const { lag, staleAfterDays, todayDay, exampleCount } = validationSettings(options);
-  const prepared = await prepareSignal(signal, options.file);
-  const context = await resolveContext(options);
+  const keys = await signalKeys(signal, options.file);
+  const prepared = keys.prepared;
+  const context = options.context ?? (await resolveContext(options));
+  let classified: Classified | null = null;
   const report: ValidationReport = {
     ok: true,
     ...(options.file ? { file: options.file } : {}),
@@ -56,27 +77,29 @@ export async function validateSignal(signal: pl.DataFrame | pl.LazyDataFrame, op
 
   if (prepared.frame) {
     const frame = prepared.frame;
-    const classified = await classifyRows(frame, context, { lag, todayDay, staleAfterDays });
-    const examples: Examples = (rows, columns) => toExamples(frame, classified, rows, columns);
-    report.problems.push(...(rowProblems(classified, examples, exampleCount, context, { staleAfterDays, todayDay, lag })));
+    const rowClasses = await classifyRows(keys.arrays ?? frame, context, { lag, todayDay, staleAfterDays });
+    classified = rowClasses;
+    hooks.classified?.(rowClasses);
+    const examples: Examples = (rows, columns) => toExamples(frame, rowClasses, rows, columns);
+    report.problems.push(...(rowProblems(rowClasses, examples, exampleCount, context, { staleAfterDays, todayDay, lag })));
     report.problems.push(...(await mixedSignals(frame, prepared.optional)));
-    const constant = constantProblem(classified, exampleCount);
+    const constant = constantProblem(rowClasses, exampleCount);
     if (constant) report.problems.push(constant);
 
     const dropped: Partial<Record<DropReason, number>> = {};
     let droppedTotal = 0;
     for (const r of DROP_REASONS) {
-      const n = classified.reasonCounts[r];
+      const n = rowClasses.reasonCounts[r];
       if (n > 0) dropped[r] = n;
       droppedTotal += n;
     }
     report.summary.droppedByReason = dropped;
-    if (classified.aligned) report.summary.usableRows = frame.height - droppedTotal;
+    if (rowClasses.aligned) report.summary.usableRows = frame.height - droppedTotal;
     if (frame.height - droppedTotal === 0) {
       report.problems.push(makeProblem('no_usable_rows', null, frame.height, `alignment would drop every row (${frame.height}): ${formatDrops(dropped)}`));
     }
     if (options.lookahead !== false) {
-      const result = await lookaheadCorrelation(classified, context, typeof options.lookahead === 'object' ? options.lookahead : {});
+      const result = await lookaheadCorrelation(rowClasses, context, typeof options.lookahead === 'object' ? options.lookahead : {});
       if (result === null) {
         if (context.prices) report.skipped.push('lookahead test: needs close prices and at least 5 sampled dates with 5+ securities each');
       } else if (Math.abs(result.meanCorrelation) >= result.threshold) {
@@ -93,7 +116,7 @@ export async function validateSignal(signal: pl.DataFrame | pl.LazyDataFrame, op
   report.summary.errors = report.problems.filter((p) => p.severity === 'error').length;
   report.summary.warnings = report.problems.length - report.summary.errors;
   report.ok = report.summary.errors === 0;
-  return report;
+  return { report, classified };
 }
 
 /** The options with their defaults applied and checked (bad options throw BAD_PARAMETER). */

@@ -63,3 +63,45 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
   rankValues(s, n);
   return s.average.slice(0, n);
 }
+
+/**
+ * Average ranks within groups (1-based per group; ties share the mean of the ranks they span
+ * in their group) of positions 0..m-1, from their ascending `order`: what research's
+ * ranksFromOrder gives with `groupOf` (identity positions, no include mask), with a one-step
+ * path for values without a tie - the common case, and the cap books' rank walk on every date.
+ * Positions with a negative group are left out; count[g] = ranked per group; runCount is
+ * scratch (length >= groups, all zero on entry and on return).
+ */
+export function ranksWithinGroups(order: Int32Array, m: number, values: Float64Array, groupOf: Int32Array, groups: number, average: Float64Array, count: Int32Array, runCount: Int32Array): void {
+  count.fill(0, 0, groups);
+  let j = 0;
+  while (j < m) {
+    const p = order[j];
+    const v = values[p];
+    if (j + 1 === m || values[order[j + 1]] !== v) {
+      const g = groupOf[p];
+      if (g >= 0) average[p] = ++count[g];
+      j++;
+      continue;
+    }
+    let e = j + 2;
+    while (e < m && values[order[e]] === v) e++;
+    for (let a = j; a < e; a++) {
+      const g = groupOf[order[a]];
+      if (g >= 0) runCount[g]++;
+    }
+    for (let a = j; a < e; a++) {
+      const q = order[a];
+      const g = groupOf[q];
+      if (g >= 0) average[q] = count[g] + (runCount[g] + 1) / 2;
+    }
+    for (let a = j; a < e; a++) {
+      const g = groupOf[order[a]];
+      if (g >= 0 && runCount[g] > 0) {
+        count[g] += runCount[g];
+        runCount[g] = 0;
+      }
+    }
+    j = e;
+  }
+}

@@ -17,18 +17,21 @@ export function trailingMedianKernel(
   window: number,
   minPeriods: number,
   out: Float64Array,
+  /** Securities [from, to) only (each is independent of the others): for splitting across threads. */
+  from = 0,
+  to = securities,
 ): void {
   const N = securities;
   // Per security: its last `window` raw values (ring) and the finite ones among them, sorted.
   // Dates outer, securities inner: the matrix is read row by row (sequential memory).
-  const ring = new Float64Array(N * window).fill(NaN);
-  const sorted = new Float64Array(N * window);
+  const ring = new Float64Array((to - from) * window).fill(NaN);
+  const sorted = new Float64Array((to - from) * window);
   const count = new Int32Array(N);
   for (let t = 0; t < dates; t++) {
     const row = t * N;
     const slot = t % window;
-    for (let i = 0; i < N; i++) {
-      const base = i * window;
+    for (let i = from; i < to; i++) {
+      const base = (i - from) * window;
       let m = count[i];
       if (m >= minPeriods && m > 0) {
         const h = m >> 1;
@@ -88,13 +91,21 @@ export function trailingMedianKernel(
  * (terciles; ties share a bucket). -1 when the proxy is missing or fewer than 3 securities
  * have one that date.
  */
-export function capTercileKernel(size: Float64Array, dates: number, securities: number, out: Int8Array): void {
+export function capTercileKernel(
+  size: Float64Array,
+  dates: number,
+  securities: number,
+  out: Int8Array,
+  /** Dates [from, to) only (each is independent of the others): for splitting across threads. */
+  from = 0,
+  to = dates,
+): void {
   const idx = new Int32Array(securities);
   const rs = createRankScratch(securities);
   const val = rs.values;
   const ranks = rs.average;
-  out.fill(-1);
-  for (let t = 0; t < dates; t++) {
+  out.fill(-1, from * securities, to * securities);
+  for (let t = from; t < to; t++) {
     const row = t * securities;
     let n = 0;
     for (let i = 0; i < securities; i++) {

@@ -129,7 +129,12 @@ export async function runJobs(data: SharedSuiteData, jobs: SuiteJob[], options: 
 }
 
 function jobFailed(job: SuiteJob, message: string): QuantbookError {
-  const what = job.kind === 'variant' ? `${job.signal} lag ${job.config.lag} ${job.config.residualize}` : `spearman ${job.a} ~ ${job.b}`;
+  const what =
+    job.kind === 'variant' ? `${job.signal} lag ${job.config.lag} ${job.config.residualize}`
+    : job.kind === 'variants' ? `${job.signal} lags ${job.configs.map((c) => c.lag).join(', ')} ${job.configs[0]?.residualize}`
+    : job.kind === 'spearman' ? `spearman ${job.a} ~ ${job.b}`
+    : job.kind === 'price-ratio' ? `baseline ${job.into}`
+    : `${job.kind} ${job.from}..${job.to}`;
   return new QuantbookError('SUITE_JOB_FAILED', `suite job ${what} failed: ${message}`, 'this is a bug: please report it with the signal file');
 }
 

@@ -1,6 +1,8 @@
+import { cpus } from 'node:os';
 import pl from 'nodejs-polars';
 import { QuantbookError } from '../errors';
 import type { SnapshotLike } from '../contract/context';
+import { signalKeys } from '../contract/signal-keys';
 import { maskedPearson } from '../kernels/xsection-correlation';
 import { DayStatus } from '../kernels/xsection-longshort';
 import { recordRun } from '../tracking/record-run';
@@ -8,10 +10,11 @@ import type { RunHistory } from '../tracking/run-history';
 import { loadPanel } from '../xsection/backtest';
 import { variantName, type XsectionConfig } from '../xsection/config';
 import { contractStep, type ContractStep } from '../xsection/contract-step';
-import { SIZE_MIN_PERIODS, SIZE_WINDOW, type XsPanel } from '../xsection/panel';
+import { completeSize, sharedFloat64, SIZE_MIN_PERIODS, SIZE_WINDOW, type XsPanel } from '../xsection/panel';
 import { assembleResult, type XsectionResult } from '../xsection/result';
-import { laggedOutRows } from '../xsection/signal-matrix';
-import { buildBaselines, listBaselines, type BaselineSource, type BuiltBaseline } from './baselines';
+import { laggedOutRows, type SignalMatrix } from '../xsection/signal-matrix';
+import { sameButLag, type VariantArrays } from '../xsection/variant';
+import { buildBaselines, denseBaselineResult, listBaselines, priceRatioPlan, type BaselineSource, type BuiltBaseline } from './baselines';
 import type { SharedSuiteData, SuiteJob, SuiteJobResult } from './jobs';
 import { JobPool, throwIfAborted } from './pool';
 import { presetConfigs, resolvePreset, type SuitePresetInput } from './preset';
@@ -90,21 +93,47 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
   options.onProgress?.({ type: 'progress', done: 0, total, label: 'loading prices' });
 
   let t = Date.now();
-  const { panel, calendar } = await loadPanel(snapshot, configs, options.risk);
+  const frame = 'collectSync' in signal ? await (signal as pl.LazyFrame).collect() : (signal as pl.DataFrame);
+  const validate = options.validate ?? true;
+  // The signal's rows are read and keyed while the prices load: both wait on polars' threads
+  // much of the time. (The file names the signal in the validation report's parse messages.)
+  const keysReady = signalKeys(frame, validate ? options.file : undefined);
+  keysReady.catch(() => undefined); // awaited below; a failure is reported there
+  // the size proxy is left to the worker threads (below), where it runs beside the contract
+  const { panel, calendar } = await loadPanel(snapshot, configs, options.risk, { deferSize: true });
   lap('load_prices', t);
   throwIfAborted(options.abort);
   progress('prices loaded; checking the signal and building the baselines');
 
-  // Each subject's backtests start on the workers the moment its matrix is ready: the signal's
-  // variants run while the baselines are built and aligned on this thread.
+  // Each subject's backtests start on the workers the moment its matrix is ready: the built-in
+  // baselines' (computed on the panel in a moment) run while the signal goes through the
+  // contract on this thread, the signal's while any other baseline is built and aligned.
   t = Date.now();
-  const frame = 'collectSync' in signal ? await (signal as pl.LazyFrame).collect() : (signal as pl.DataFrame);
   const signalName = options.name ?? (await nameOf(frame));
   const withCap = preset.slices.includes('cap');
-  const shared: SharedSuiteData = { panel: sharedPanel(panel), signals: {} };
   const threads = options.threads === undefined || options.threads === 'auto' ? (panel.calendar.length * panel.securities.length < INLINE_CELLS ? 0 : undefined) : options.threads;
-  const jobLabel = (job: SuiteJob) => (job.kind === 'variant' ? `${job.signal === 'signal' ? signalName : job.signal.slice(9)} ${variantName(job.config)}` : `correlation ${job.b.slice(9)}`);
-  const pool = new JobPool(shared, { threads, signal: options.abort, onJobDone: (job) => progress(jobLabel(job)) });
+  if (threads === 0) completeSize(panel);
+  const shared: SharedSuiteData = {
+    panel: sharedPanel(panel),
+    signals: {},
+    ...(panel.pendingSize && { size: panel.pendingSize }),
+    ...(panel.close && panel.priceCells && { prices: { close: panel.close, cells: panel.priceCells } }),
+  };
+  const subjectName = (key: string) => (key === 'signal' ? signalName : key.slice(9));
+  const jobLabel = (job: SuiteJob) =>
+    job.kind === 'variant' ? `${subjectName(job.signal)} ${variantName(job.config)}`
+    : job.kind === 'variants' ? `${subjectName(job.signal)} ${job.configs.map((c) => variantName(c)).join(', ')}`
+    : job.kind === 'spearman' ? `correlation ${job.b.slice(9)}`
+    : undefined;
+  const pool = new JobPool(shared, {
+    threads,
+    signal: options.abort,
+    onJobDone: (job) => {
+      const label = jobLabel(job);
+      // one step per variant, also when several ran as one job
+      if (label !== undefined) progress(label, job.kind === 'variants' ? job.configs.length : 1);
+    },
+  });
   const submitted: { job: SuiteJob; result: Promise<SuiteJobResult> }[] = [];
   const submit = (job: SuiteJob) => {
     const result = pool.submit(job);
@@ -116,12 +145,20 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
   const submitVariants = (key: string) => {
     const list: SkippedVariant[] = [];
     const subjectConfigs = key === 'signal' || options.baselineVariants === 'all' ? configs : [headlineConfig];
+    // Configs that differ only in lag run as one job: a signal row is ranked once for all lags.
+    const together = new Map<string, XsectionConfig[]>();
     for (const config of subjectConfigs) {
       const reason = unavailableReason(panel, config);
       if (reason) list.push({ name: variantName(config), config, reason });
-      // the cap books are reported for the signal only: the baselines' serve no rule or table
-      else submit({ kind: 'variant', signal: key, config, cap: withCap && key === 'signal' });
+      else {
+        const group = together.get(sameButLag(config));
+        if (group) group.push(config);
+        else together.set(sameButLag(config), [config]);
+      }
     }
+    // the cap books are reported for the signal only: the baselines' serve no rule or table
+    const cap = withCap && key === 'signal';
+    for (const group of together.values()) submit(group.length === 1 ? { kind: 'variant', signal: key, config: group[0], cap } : { kind: 'variants', signal: key, configs: group, cap });
     skipped.set(key, list);
     return subjectConfigs.length - list.length;
   };
@@ -130,37 +167,94 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
   const baselineSteps = new Map<string, ContractStep>();
   let mainStep: ContractStep;
   let results: SuiteJobResult[];
+  const builtBy = new Map<string, BuiltBaseline>();
+  const addBaseline = (b: BuiltBaseline, step: ContractStep | undefined) => {
+    builtBy.set(b.name, b);
+    if (step) {
+      baselineSteps.set(b.name, step);
+      pool.share(`baseline:${b.name}`, step.matrix.values);
+      submitVariants(`baseline:${b.name}`);
+    } else total -= perSubject + 1;
+    progress(`baseline ${b.name}${b.available ? '' : ' (unavailable)'}`);
+  };
+  let closed = false;
   try {
-    // The signal first; its variants then run on the workers while the baselines are built.
-    // (Running the signal's and the baselines' contract steps at once measured slower here:
-    // both fight for the same two cores and polars thread pool.)
-    mainStep = await contractStep(frame, { snapshot, calendar, panel, validate: options.validate ?? true, file: options.file });
+    // The size proxy (trailing median dollar volume, cap terciles) on the workers, split by
+    // securities then by dates, while this thread checks the signal; every backtest reads it,
+    // so none is queued before it is complete.
+    const workers = threads ?? cpus().length;
+    const sizeReady = shared.size ? computeSizeOnWorkers(pool, panel, workers) : Promise.resolve();
+    sizeReady.catch(() => undefined); // awaited below
+
+    // Built-in price-ratio baselines straight from the panel's closes (suite/baselines.ts
+    // denseBaseline), also on the workers: no table, no contract pass; their backtests are
+    // queued once they and the size proxy are in.
+    let tb = Date.now();
+    const dense: Promise<[BuiltBaseline, ContractStep | undefined]>[] = [];
+    for (const name of names) {
+      const plan = priceRatioPlan(name, panel);
+      if (!plan) continue;
+      const key = `baseline:${name}`;
+      const values = sharedFloat64(panel.calendar.length * panel.securities.length);
+      pool.share(key, values);
+      const { numeratorBack, denominatorBack, negate } = plan;
+      dense.push(
+        pool.submit({ kind: 'price-ratio', into: key, numeratorBack, denominatorBack, negate }).then((r) => {
+          const counted = r.kind === 'price-ratio' ? r : { values: 0, lastDate: 0 };
+          const { values: matrix, rows, placed, ...info } = denseBaselineResult(plan, values, counted);
+          return [info, matrix ? { matrix: { values: matrix, placed, dropped: { unknown_security: 0, off_calendar: 0, duplicate_trade_date: 0, non_finite: 0 } }, rows, errors: [] } : undefined];
+        }),
+      );
+    }
+    let baselineMs = Date.now() - tb;
+    const denseQueued = Promise.all([sizeReady, Promise.all(dense)]).then(([, ready]) => {
+      if (!closed) for (const [b, step] of ready) addBaseline(b, step);
+    });
+    denseQueued.catch(() => undefined); // awaited below
+    throwIfAborted(options.abort);
+
+    // The signal's backtests are queued the moment its matrix exists (and the size proxy is
+    // in), while validation finishes (the lookahead test); a blocking validation error still
+    // stops the run below, and the pool is closed with whatever was started.
+    t = Date.now();
+    let signalQueued: Promise<void> | undefined;
+    const queueSignal = (matrix: SignalMatrix) => {
+      signalQueued = sizeReady.then(() => {
+        if (closed) return;
+        pool.share('signal', matrix.values);
+        total -= configs.length - submitVariants('signal');
+      });
+      signalQueued.catch(() => undefined); // awaited below
+    };
+    mainStep = await contractStep(await keysReady, { snapshot, calendar, panel, validate, file: options.file, onMatrix: queueSignal });
     throwIfAborted(options.abort);
     lap('signal_contract', t);
-    pool.share('signal', mainStep.matrix.values);
-    total -= configs.length - submitVariants('signal');
+    await denseQueued;
+    await signalQueued;
     progress('signal checked and aligned (contract)');
-    const tb = Date.now();
+
+    // Any other baseline as a table through the contract, while the signal's variants run.
+    // (Running the signal's and such baselines' contract steps at once measured slower here:
+    // both fight for the same two cores and polars thread pool.)
+    tb = Date.now();
     for (const name of names) {
+      if (builtBy.has(name)) continue;
       const [b] = await buildBaselines(snapshot, [name]);
-      built.push(b);
       throwIfAborted(options.abort);
-      if (b.available && b.signal) {
-        const step = await contractStep(b.signal, { calendar, panel, validate: false });
-        throwIfAborted(options.abort);
-        baselineSteps.set(b.name, step);
-        pool.share(`baseline:${b.name}`, step.matrix.values);
-        submitVariants(`baseline:${b.name}`);
-      } else total -= perSubject + 1;
-      progress(`baseline ${b.name}${b.available ? '' : ' (unavailable)'}`);
+      const step = b.available && b.signal ? await contractStep(b.signal, { calendar, panel, validate: false }) : undefined;
+      throwIfAborted(options.abort);
+      addBaseline(b, step);
     }
-    lap('baselines', tb);
-    for (const name of baselineSteps.keys()) submit({ kind: 'spearman', a: 'signal', b: `baseline:${name}`, minCount: configs[0].mincos });
+    baselineMs += Date.now() - tb;
+    timings.baselines = baselineMs;
+    for (const name of names) built.push(builtBy.get(name)!);
+    for (const name of names) if (baselineSteps.has(name)) submit({ kind: 'spearman', a: 'signal', b: `baseline:${name}`, minCount: configs[0].mincos });
     const tw = Date.now();
     results = await Promise.all(submitted.map((x) => x.result));
     // the backtests run from the moment the signal is aligned; this is the wait after the baselines
     lap('backtests_wait', tw);
   } finally {
+    closed = true;
     await pool.close();
   }
   const signalStep: ContractStep = mainStep;
@@ -169,25 +263,34 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
   t = Date.now();
   const variantsOf = new Map<string, XsectionResult[]>();
   const spearman = new Map<string, { mean: number; dates: number }>();
+  const assembled: { key: string; config: XsectionConfig; result: XsectionResult }[] = [];
+  const assemble = (key: string, config: XsectionConfig, arrays: VariantArrays) => {
+    const step = key === 'signal' ? signalStep : baselineSteps.get(key.slice(9))!;
+    const lagged = laggedOutRows(step.matrix.values, panel.calendar.length, panel.securities.length, config.lag);
+    const result = assembleResult({
+      panel,
+      signal: step.matrix.values,
+      lagOffset: config.lag,
+      config,
+      arrays,
+      name: variantName(config),
+      signalRows: { input: step.rows.input, dropped: { ...step.rows.dropped, ...(lagged ? { last_date_no_return: lagged } : {}) } },
+    });
+    assembled.push({ key, config, result });
+  };
   jobs.forEach((job, k) => {
     const r = results[k];
-    if (job.kind === 'variant' && r.kind === 'variant') {
-      const step = job.signal === 'signal' ? signalStep : baselineSteps.get(job.signal.slice(9))!;
-      const lagged = laggedOutRows(step.matrix.values, panel.calendar.length, panel.securities.length, job.config.lag);
-      const result = assembleResult({
-        panel,
-        signal: step.matrix.values,
-        lagOffset: job.config.lag,
-        config: job.config,
-        arrays: r.arrays,
-        name: variantName(job.config),
-        signalRows: { input: step.rows.input, dropped: { ...step.rows.dropped, ...(lagged ? { last_date_no_return: lagged } : {}) } },
-      });
-      const list = variantsOf.get(job.signal) ?? [];
-      list.push(result);
-      variantsOf.set(job.signal, list);
-    } else if (job.kind === 'spearman' && r.kind === 'spearman') spearman.set(job.b.slice(9), r.value);
+    if (job.kind === 'variant' && r.kind === 'variant') assemble(job.signal, job.config, r.arrays);
+    else if (job.kind === 'variants' && r.kind === 'variants') job.configs.forEach((config, j) => assemble(job.signal, config, r.arrays[j]));
+    else if (job.kind === 'spearman' && r.kind === 'spearman') spearman.set(job.b.slice(9), r.value);
   });
+  // each subject's variants in preset order, however they were grouped into jobs
+  assembled.sort((a, b) => configs.indexOf(a.config) - configs.indexOf(b.config));
+  for (const { key, result } of assembled) {
+    const list = variantsOf.get(key) ?? [];
+    list.push(result);
+    variantsOf.set(key, list);
+  }
 
   const signalVariants = variantsOf.get('signal') ?? [];
   if (!signalVariants.length) throw new QuantbookError('EMPTY_SUITE', `no variant of the suite could run: ${(skipped.get('signal') ?? []).map((s) => s.reason).join('; ')}`, 'add group labels or choose a preset without industry residualization');
@@ -275,6 +378,21 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
   timings.total = Date.now() - started;
   progress('done');
   return suite;
+}
+
+/**
+ * The deferred size proxy on the pool: the trailing medians of `parts` slices of securities,
+ * then the cap terciles of `parts` slices of dates (each slice independent, written to its own
+ * part of the shared matrices, so the result is that of completeSize on one thread).
+ */
+async function computeSizeOnWorkers(pool: JobPool, panel: XsPanel, parts: number): Promise<void> {
+  const split = (n: number) => {
+    const k = Math.max(1, Math.min(parts, n));
+    return Array.from({ length: k }, (_, j) => [Math.floor((j * n) / k), Math.floor(((j + 1) * n) / k)]);
+  };
+  await Promise.all(split(panel.securities.length).map(([from, to]) => pool.submit({ kind: 'size-median', from, to })));
+  await Promise.all(split(panel.calendar.length).map(([from, to]) => pool.submit({ kind: 'cap-tercile', from, to })));
+  delete panel.pendingSize;
 }
 
 /** The panel fields the workers read (the typed arrays are SharedArrayBuffer-backed: no copies). */

@@ -53,6 +53,7 @@ export async function loadPanel(
   data: XsectionData,
   configs: XsectionConfig[],
   risk?: pl.DataFrame | pl.LazyFrame,
+  extra: { deferSize?: boolean } = {},
 ): Promise<{ panel: XsPanel; calendar: pl.DataFrame; snapshot?: SnapshotLike }> {
   const fromOpen = configs.some((c) => c.fromOpen);
   const factors = [...new Set(configs.filter((c) => c.residualize === 'factor' || c.residualize === 'all').flatMap((c) => c.factors))];
@@ -69,10 +70,13 @@ export async function loadPanel(
       factors,
       costColumn: spread?.costColumn,
       risk,
+      // signals are validated (and baselines computed) on the snapshot's prices: the panel has read them already
+      priceKeys: true,
+      deferSize: extra.deferSize,
     });
     return { panel, calendar, snapshot };
   }
-  const panel = await buildXsPanel(data.prices, { calendar: data.calendar, groups: data.groups, groupColumn, fromOpen, factors, costColumn: spread?.costColumn, risk: risk ?? data.risk });
+  const panel = await buildXsPanel(data.prices, { calendar: data.calendar, groups: data.groups, groupColumn, fromOpen, factors, costColumn: spread?.costColumn, risk: risk ?? data.risk, deferSize: extra.deferSize });
   const calendar = pl.DataFrame([pl.Series('date', panel.calendar).cast(pl.Date)]);
   return { panel, calendar };
 }

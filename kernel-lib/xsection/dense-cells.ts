@@ -100,6 +100,28 @@ export function scatter(rows: CellRows, values: Float64Array, calendar: { day0: 
   return { unknownSecurity, offCalendar };
 }
 
+/**
+ * 1 per (date, security) cell that has a row, when every row has an id and a day on the
+ * calendar and no two rows share a cell; null as soon as one does not.
+ */
+export function uniqueRowCells(rows: CellRows, calendar: { day0: number; index: Int32Array }, N: number): Uint8Array | null {
+  const { code, day } = rows;
+  const { day0, index } = calendar;
+  const span = index.length;
+  // shared memory: the suite's workers read it
+  const cells = new Uint8Array(new SharedArrayBuffer((span === 0 ? 0 : index[span - 1] + 1) * N));
+  for (let r = 0; r < rows.rows; r++) {
+    const g = code[r];
+    const d = day[r] - day0;
+    const t = d >= 0 && d < span ? index[d] : -1;
+    if (g < 0 || t < 0) return null;
+    const cell = t * N + g;
+    if (cells[cell]) return null;
+    cells[cell] = 1;
+  }
+  return cells;
+}
+
 /** The distinct days of `day`, ascending (a bitmap over the day range: no sort of the rows). */
 export function distinctDays(day: Int32Array): Int32Array {
   let lo = Infinity;

@@ -1,7 +1,8 @@
 import pl from 'nodejs-polars';
 import { QuantbookError } from '../errors';
+import { securityTableFromRows, tradingCalendar, type SecurityTable } from '../contract/context';
 import { capTercileKernel, trailingMedianKernel } from '../kernels/xsection-size';
-import { cellRows, dayIndex, distinctDays, scatter } from './dense-cells';
+import { cellRows, dayIndex, distinctDays, scatter, uniqueRowCells } from './dense-cells';
 
 /**
  * The market data every cross-sectional variant reads, moved out of polars once into dense
@@ -34,6 +35,33 @@ export interface XsPanel {
   factors: Record<string, Float64Array>;
   /** What the panel could not provide, with the reason (e.g. no volume column: no cap buckets). */
   unavailable: Record<string, string>;
+  /**
+   * Built with `priceKeys` only, for signals checked or computed on these same prices (they
+   * stay on the main thread, not part of the workers' shared data):
+   * - priceSecurities: the signal contract's security table of the price rows (first/last
+   *   bar, gaps) on this calendar, so validation does not read the prices' keys again;
+   * - close: the close matrix (NaN where there is no row or no close);
+   * - priceCells: 1 where a price row exists, when every row is the only one of its own
+   *   calendar cell (no empty id or date, no day off the calendar, no repeated (security,
+   *   date)); undefined otherwise. Then a security's rows in date order are exactly its cells
+   *   with priceCells = 1, which lets the suite compute built-in baselines on the matrix.
+   */
+  priceSecurities?: SecurityTable;
+  close?: Float64Array;
+  priceCells?: Uint8Array;
+  /**
+   * Built with `deferSize`: sizeProxy and capBucket are not computed yet (NaN / -1); this
+   * holds what they are computed from. The caller completes them (completeSize on this
+   * thread, or the suite's worker jobs in parallel) before any variant reads them.
+   */
+  pendingSize?: PendingSize;
+}
+
+/** What the size proxy is computed from: dollar volume (close x volume) and the window. */
+export interface PendingSize {
+  dollarVolume: Float64Array;
+  window: number;
+  minPeriods: number;
 }
 
 export interface PanelOptions {
@@ -52,6 +80,10 @@ export interface PanelOptions {
   /** Window (calendar rows) and minimum observations of the size proxy. */
   sizeWindow?: number;
   sizeMinPeriods?: number;
+  /** Also keep priceSecurities, close and priceCells (see XsPanel). */
+  priceKeys?: boolean;
+  /** Leave the size proxy and cap buckets to the caller (see XsPanel.pendingSize); ignored when the 'size' factor needs them now. */
+  deferSize?: boolean;
 }
 
 export const SIZE_WINDOW = 60;
@@ -99,6 +131,8 @@ export async function buildXsPanel(prices: pl.DataFrame | pl.LazyFrame, options:
   }
   const days = dayIndex(calendar);
   const cells = T * N;
+  const priceSecurities = options.priceKeys ? securityTableFromRows(rows.code, rows.securities, rows.day, tradingCalendar(calendar)) : undefined;
+  const priceCells = options.priceKeys ? uniqueRowCells(rows, days, N) ?? undefined : undefined;
   const dense = (name: string): Float64Array => {
     const out = sharedFloat64(cells).fill(NaN);
     scatter(rows, rows.columns[name], days, N, out);
@@ -113,12 +147,16 @@ export async function buildXsPanel(prices: pl.DataFrame | pl.LazyFrame, options:
 
   const sizeProxy = sharedFloat64(cells).fill(NaN);
   const capBucket = new Int8Array(new SharedArrayBuffer(cells)).fill(-1);
+  let pendingSize: PendingSize | undefined;
   if (hasVolume) {
     const volume = dense('volume');
     // dollar volume, reusing the volume buffer
     for (let k = 0; k < cells; k++) volume[k] = close[k] * volume[k];
-    trailingMedianKernel(volume, T, N, options.sizeWindow ?? SIZE_WINDOW, options.sizeMinPeriods ?? SIZE_MIN_PERIODS, sizeProxy);
-    capTercileKernel(sizeProxy, T, N, capBucket);
+    pendingSize = { dollarVolume: volume, window: options.sizeWindow ?? SIZE_WINDOW, minPeriods: options.sizeMinPeriods ?? SIZE_MIN_PERIODS };
+    if (!options.deferSize || (options.factors ?? []).includes('size')) {
+      completeSize({ calendar, securities: rows.securities, sizeProxy, capBucket, pendingSize });
+      pendingSize = undefined;
+    }
   }
 
   const factors: Record<string, Float64Array> = {};
@@ -148,7 +186,20 @@ export async function buildXsPanel(prices: pl.DataFrame | pl.LazyFrame, options:
     calendar, securities: rows.securities, tradableClose, fwdClose, tradableOpen, fwdOpen,
     groups, groupLabels, groupColumn: hasGroups ? groupColumn : undefined,
     sizeProxy, capBucket, costBps, costColumn: options.costColumn, factors, unavailable,
+    ...(options.priceKeys && { priceSecurities, close, priceCells }),
+    ...(pendingSize && { pendingSize }),
   };
+}
+
+/** Computes a deferred size proxy and its cap buckets on this thread (a no-op when nothing is pending). */
+export function completeSize(panel: Pick<XsPanel, 'calendar' | 'securities' | 'sizeProxy' | 'capBucket' | 'pendingSize'>): void {
+  const pending = panel.pendingSize;
+  if (!pending) return;
+  const T = panel.calendar.length;
+  const N = panel.securities.length;
+  trailingMedianKernel(pending.dollarVolume, T, N, pending.window, pending.minPeriods, panel.sizeProxy);
+  capTercileKernel(panel.sizeProxy, T, N, panel.capBucket);
+  delete panel.pendingSize;
 }
 
 /** tradable[t,i] = price finite and > 0; fwd[t,i] = p[t+1,i] / p[t,i] - 1 where both are tradable. */

@@ -1,4 +1,5 @@
 import pl from 'nodejs-polars';
+import type { Alignment } from '../contract/classify';
 import { cellRows, dayIndex } from './dense-cells';
 import { sharedFloat64, type XsPanel } from './panel';
 
@@ -59,6 +60,57 @@ export async function signalMatrix(aligned: pl.DataFrame | pl.LazyFrame, panel: 
       placed--;
     }
     seen[cell] = 1;
+    values[cell] = s;
+    placed++;
+  }
+  return { values, placed, dropped };
+}
+
+/**
+ * The same matrix straight from the contract's alignment (alignRows / calendarOnlyAlignment):
+ * the kept rows (reason 0) placed by security and trade day, with the same drop counts as
+ * signalMatrix on alignSignal's frame, but without building that frame (15M rows out of and
+ * back into polars). The alignment keeps at most one row per (security, trade date), so the
+ * order in which rows are placed does not matter; a duplicate would still be counted.
+ */
+export function matrixFromAlignment(alignment: Alignment, panel: Pick<XsPanel, 'calendar' | 'securities'>): SignalMatrix {
+  const { arrays, tradeDay, reason } = alignment;
+  const T = panel.calendar.length;
+  const N = panel.securities.length;
+  const values = sharedFloat64(T * N).fill(NaN);
+  const dropped = { unknown_security: 0, off_calendar: 0, duplicate_trade_date: 0, non_finite: 0 };
+  const column = new Map(panel.securities.map((s, i) => [s, i]));
+  const panelCode = Int32Array.from(arrays.names, (name) => column.get(name) ?? -1);
+  const { day0, index } = dayIndex(panel.calendar);
+  const span = index.length;
+  const { code, signal } = arrays;
+  const n = arrays.rows;
+  let placed = 0;
+  for (let r = 0; r < n; r++) {
+    if (reason[r] !== 0) continue;
+    // kept rows have an id (null ids are dropped by the contract)
+    const g = panelCode[code[r]];
+    if (g < 0) {
+      dropped.unknown_security++;
+      continue;
+    }
+    const d = tradeDay[r] - day0;
+    const t = d >= 0 && d < span ? index[d] : -1;
+    if (t < 0) {
+      dropped.off_calendar++;
+      continue;
+    }
+    const s = signal[r];
+    if (!(s - s === 0)) {
+      dropped.non_finite++;
+      continue;
+    }
+    const cell = t * N + g;
+    // placed values are finite, so a non-NaN cell was placed before
+    if (values[cell] === values[cell]) {
+      dropped.duplicate_trade_date++;
+      placed--;
+    }
     values[cell] = s;
     placed++;
   }

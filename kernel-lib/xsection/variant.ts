@@ -1,4 +1,4 @@
-import { longShortKernel, longShortOutputs, Residualize, type LongShortInputs, type LongShortOutputs } from '../kernels/xsection-longshort';
+import { longShortKernel, longShortKernelLags, longShortOutputs, Residualize, type LongShortInputs, type LongShortOutputs } from '../kernels/xsection-longshort';
 import type { XsectionConfig } from './config';
 import type { XsPanel } from './panel';
 
@@ -21,7 +21,39 @@ export type VariantPanel = Pick<
 
 export function runVariant(panel: VariantPanel, signal: Float64Array, config: XsectionConfig, slices: { cap: boolean }, lagOffset = config.lag): VariantArrays {
   const inputs = variantInputs(panel, signal, config);
-  const params = {
+  const params = kernelParams(panel, config, slices, lagOffset);
+  const T = panel.calendar.length;
+  const outs = Array.from({ length: params.capSlices ? 4 : 1 }, () => longShortOutputs(T, config.fractileBuckets));
+  longShortKernel(inputs, params, outs);
+  return variantArrays(outs, params.capSlices);
+}
+
+/**
+ * Variants of one signal that differ only in their lag, run together (longShortKernelLags:
+ * a signal row is ranked once for all of them); each result equals runVariant's.
+ */
+export function runVariants(panel: VariantPanel, signal: Float64Array, configs: XsectionConfig[], slices: { cap: boolean }): VariantArrays[] {
+  if (configs.length === 0) return [];
+  const inputs = variantInputs(panel, signal, configs[0]);
+  const params = configs.map((c) => kernelParams(panel, c, slices, c.lag));
+  const T = panel.calendar.length;
+  const outs = params.map((p, k) => Array.from({ length: p.capSlices ? 4 : 1 }, () => longShortOutputs(T, configs[k].fractileBuckets)));
+  longShortKernelLags(inputs, params, outs);
+  return outs.map((o, k) => variantArrays(o, params[k].capSlices));
+}
+
+/** The config with its lag left out: variants with equal keys can run together (runVariants). */
+export function sameButLag(config: XsectionConfig): string {
+  const { lag: _lag, ...rest } = config;
+  return JSON.stringify(rest);
+}
+
+function variantArrays(outs: LongShortOutputs[], capSlices: boolean): VariantArrays {
+  return { overall: outs[0], cap: capSlices ? outs.slice(1) : [undefined, undefined, undefined] };
+}
+
+function kernelParams(panel: VariantPanel, config: XsectionConfig, slices: { cap: boolean }, lagOffset: number) {
+  return {
     lag: lagOffset,
     residualize: Residualize[config.residualize],
     weightBySignal: config.weight === 'signal',
@@ -33,12 +65,6 @@ export function runVariant(panel: VariantPanel, signal: Float64Array, config: Xs
     buckets: config.fractileBuckets,
     capSlices: slices.cap && !panel.unavailable.cap,
   };
-  const T = panel.calendar.length;
-  const outs = Array.from({ length: params.capSlices ? 4 : 1 }, () => longShortOutputs(T, config.fractileBuckets));
-  longShortKernel(inputs, params, outs);
-  const overall = outs[0];
-  const cap: (LongShortOutputs | undefined)[] = params.capSlices ? outs.slice(1) : [undefined, undefined, undefined];
-  return { overall, cap };
 }
 
 function variantInputs(panel: VariantPanel, signal: Float64Array, config: XsectionConfig): LongShortInputs {
