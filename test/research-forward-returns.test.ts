@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { researchPanel } from '../kernel-lib/research/panel';
-import { forwardReturns } from '../kernel-lib/research/forward-returns';
+import { forwardPrices, forwardReturns } from '../kernel-lib/research/forward-returns';
+import { forwardReturnsAt } from '../kernel-lib/kernels/xs-forward-returns';
 import { handPanel } from './research-fixtures';
 
 describe('research: forward returns by position within each security', () => {
@@ -35,6 +36,23 @@ describe('research: forward returns by position within each security', () => {
     assert.ok(Number.isNaN(at(0, 1, 'D')) && Number.isNaN(at(0, 2, 'D')) && Number.isNaN(at(1, 2, 'D')));
     assert.ok(close(at(1, 1, 'D'), 2 / 1 - 1), 'two rows ahead jumps over the zero');
     assert.ok(close(at(0, 3, 'D'), 1));
+  });
+
+  it('one date at a time (forwardReturnsAt, as the research pass computes them) gives the same doubles, with and without the no-gap shortcut', async () => {
+    const panel = await researchPanel(prices);
+    const p = forwardPrices(panel);
+    // A, C and D have no calendar gap (C starts late), B has one: the shortcut covers A, C, D
+    assert.deepEqual(Array.from(p.lastDate!), [5, -1, 5, 5]);
+    for (const h of [1, 2, 3, 7]) {
+      const dense = forwardReturns(panel, [h]).values[0];
+      for (const prices of [p, { ...p, lastDate: null }]) {
+        const row = new Float64Array(panel.size);
+        for (let t = 0; t < panel.dates; t++) {
+          forwardReturnsAt(prices, t, h, row);
+          for (let i = 0; i < panel.size; i++) assert.ok(Object.is(row[i], dense[t * panel.size + i]), `h ${h}, t ${t}, ${panel.securities[i]}: ${row[i]} vs ${dense[t * panel.size + i]}`);
+        }
+      }
+    }
   });
 
   it('rejects bad horizons by name', async () => {

@@ -2,6 +2,9 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { researchPass } from '../kernel-lib/kernels/xs-research-pass';
 import { runResearchPass } from '../kernel-lib/research/parallel-pass';
+import { researchPanel } from '../kernel-lib/research/panel';
+import { forwardPrices, forwardReturns } from '../kernel-lib/research/forward-returns';
+import { handPanel } from './research-fixtures';
 
 // An independent, straightforward implementation of every per-date statistic (plain arrays,
 // O(n^2) ranks, textbook Pearson), compared with the streaming kernel.
@@ -239,6 +242,69 @@ describe('research pass: per-date statistics against a straightforward implement
       assert.ok(Math.abs(pass.signals[1].ic[0][t] - expected) < 1e-12);
       // the two signals agree wherever both exist: correlation 1
       assert.ok(Math.abs(pass.pairs[0].values[t] - 1) < 1e-12);
+    }
+  });
+});
+
+describe('research pass: forward returns computed date by date (forwardFrom)', () => {
+  it('gives bit-identical series to the pass on forward-return matrices, with and without the 1-bar horizon', async () => {
+    // 9 securities x 40 days with calendar gaps, late starts, early ends and a zero close
+    const rnd = lcg(5);
+    const bars: Record<string, [number, number][]> = {};
+    for (let s = 0; s < 9; s++) {
+      let close = 50 + s;
+      const rows: [number, number][] = [];
+      for (let d = 1; d <= 40; d++) {
+        close = Math.max(0, Math.round(close * (1 + (rnd() - 0.5) * 0.06) * 100) / 100);
+        if ((s === 2 && d % 7 === 3) || (s === 5 && d < 9) || (s === 6 && d > 31)) continue;
+        rows.push([d, s === 4 && d === 12 ? 0 : close]);
+      }
+      bars[`S${s}`] = rows;
+    }
+    const panel = await researchPanel(handPanel(bars));
+    const T = panel.dates;
+    const N = panel.size;
+    const signal = (seed: number) => {
+      const r = lcg(seed);
+      return Float64Array.from({ length: T * N }, (_, c) => (!panel.present[c] || r() < 0.1 ? NaN : Math.round(r() * 12)));
+    };
+    const signals = [signal(1), signal(2), signal(3)];
+    const flat = (x: unknown) => JSON.stringify(x, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array, (y) => (Number.isNaN(y) ? 'NaN' : Object.is(y, -0) ? '-0' : y)) : v));
+    for (const horizons of [[1, 3], [2, 5]]) {
+      for (const quantiles of [0, 3, 7]) {
+        const base = { dates: T, securities: N, signals, quantiles, lags: [1, 2], groups: null, correlation: true };
+        const matrices = forwardReturns(panel, horizons).values;
+        const h1 = horizons.indexOf(1);
+        const forward1 = quantiles > 0 ? (h1 >= 0 ? matrices[h1] : forwardReturns(panel, [1]).values[0]) : null;
+        const expected = researchPass({ ...base, forward: matrices, forward1 });
+        const got = researchPass({ ...base, forward: [], forward1: null, forwardFrom: { prices: forwardPrices(panel), horizons, oneBar: quantiles > 0 } });
+        assert.equal(flat(got), flat(expected), `horizons ${horizons}, k ${quantiles}`);
+        assert.ok(expected.signals[0].ic[0].some((x) => Number.isFinite(x)), 'not vacuous');
+        // grouped passes too
+        const groups = { codes: Int32Array.from({ length: N }, (_, i) => (i === 3 ? -1 : i % 2)), perCell: false, count: 2 };
+        const gExpected = researchPass({ ...base, correlation: false, groups, forward: matrices, forward1 });
+        const gGot = researchPass({ ...base, correlation: false, groups, forward: [], forward1: null, forwardFrom: { prices: forwardPrices(panel), horizons, oneBar: quantiles > 0 } });
+        assert.equal(flat(gGot), flat(gExpected), `grouped, horizons ${horizons}, k ${quantiles}`);
+      }
+    }
+  });
+});
+
+describe('research pass: regression - a grouping with a single group', () => {
+  it('gives the whole-cross-section statistics (it gave NaN ICs: the forward ranks of the grouped path were never written)', () => {
+    const T = 15;
+    const N = 30;
+    const rnd = lcg(9);
+    const sig = Float64Array.from({ length: T * N }, () => (rnd() < 0.1 ? NaN : Math.round(rnd() * 10)));
+    const fwd = Float64Array.from({ length: T * N }, () => rnd() - 0.5);
+    const base = { dates: T, securities: N, signals: [sig], forward: [fwd], forward1: fwd, quantiles: 3, lags: [1], correlation: false };
+    const one = researchPass({ ...base, groups: { codes: new Int32Array(N), perCell: false, count: 1 } });
+    const whole = researchPass({ ...base, groups: null });
+    for (let t = 0; t < T; t++) {
+      assert.ok(Number.isFinite(whole.signals[0].ic[0][t]));
+      assert.ok(Math.abs(one.signals[0].ic[0][t] - whole.signals[0].ic[0][t]) < 1e-12, `t${t}`);
+      assert.ok(Math.abs(one.signals[0].dateMean[0][t] - whole.signals[0].dateMean[0][t]) < 1e-12);
+      for (let b = 0; b < 3; b++) assert.equal(one.signals[0].bucketCount[t * 3 + b], whole.signals[0].bucketCount[t * 3 + b]);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { createSortScratch, int32Words, type SortScratch } from './rank-sort';
+import { int32Words } from './rank-sort';
 
 /**
  * Scratch of the research pass (xs-research-pass.ts), allocated once before the date loop
@@ -13,9 +13,14 @@ export interface PassState {
   lags: number[];
   /** Ring length: max(lags) + 1. */
   R: number;
-  sort: SortScratch;
+  /** Statistics within groups (xs-signal-date-grouped.ts) rather than over the whole cross-section. */
+  grouped: boolean;
 
   // ---- this date's forward returns (shared by every signal)
+  /** Per horizon, this date's forward returns by security, when the pass computes them from prices. */
+  fRows: Float64Array[];
+  /** This date's 1-bar forward returns when they are not one of the horizons. */
+  fOneRow: Float64Array;
   /** fMark[i] === stamp when security i has every horizon's forward return today. */
   fMark: Int32Array;
   /** The nF such securities, and per horizon their values by position and sorted order. */
@@ -27,45 +32,66 @@ export interface PassState {
   /** Ungrouped: per horizon, security and value in ascending value order (read sequentially by each signal). */
   fSecuritySorted: Int32Array[];
   fValueSorted: Float64Array[];
+  /**
+   * Ungrouped: per horizon, today's groups of equal forward returns as [start, end) ranges of
+   * sorted positions, and how many (the walks run tie-free between them).
+   */
+  fTieStart: Int32Array[];
+  fTieEnd: Int32Array[];
+  fTieGroups: Int32Array;
   /** Grouped: per horizon, ranks within groups over all nF names, their sums of squares, and names per group. */
   fRankFull: Float64Array[];
   fSumSquares: Float64Array[];
   fCount: Int32Array;
 
-  // ---- one signal on this date
-  /** Ungrouped: average rank of used names, NaN for the others. Grouped: written for used names only. */
+  // ---- one signal on this date, whole cross-section
+  /**
+   * Bits of the bucket in a rank code: code = (2 * averageRank - 2) << bucketBits | bucket, one
+   * Int32 per security (-1 = not used), so the walks read rank and bucket with one load. The
+   * bucket mask (2^bucketBits - 1) is larger than k: -1 & mask is never a bucket.
+   */
+  bucketBits: number;
+  /** Per signal, the codes of the last R dates (slot t % R; one slot without lags), and a view per slot. */
+  codeRing: Int32Array[];
+  codeSlots: Int32Array[][];
+  /** Per signal, today's used names (in signal order), their count, their sum of squared ranks and bucket counts (S * k). */
+  usedLists: Int32Array[];
+  usedBySignal: Int32Array;
+  squaresBySignal: Float64Array;
+  countsBySignal: Int32Array;
+
+  // ---- shared by both paths
+  usedList: Int32Array;
+  /** Entries of usedList. */
+  u: number;
+  bucketCountNow: Int32Array;
+  bucketSum: Float64Array;
+  bucketN: Int32Array;
+  newInBucket: Int32Array;
+  runCount: Int32Array;
+  /** Per signal, bucket counts per group of the last R dates. */
+  countRing: Int32Array[];
+
+  // ---- grouped only
+  /** Average rank of used names (written for used names only). */
   sRank: Float64Array;
   sMin: Float64Array;
   usedCount: Int32Array;
   sSumSquares: Float64Array;
   usedMark: Int32Array;
   usedStamp: number;
-  usedList: Int32Array;
   usedGroup: Int32Array;
-  /** Entries of usedList. */
-  u: number;
   bucketOf: Int32Array;
-  bucketCountNow: Int32Array;
-  /** quantileBucket by min rank for `bucketTableN` names (ungrouped: the count rarely changes between dates). */
-  bucketTable: Int32Array;
-  bucketTableN: number;
   fRankSub: Float64Array;
   fSumSquaresSub: Float64Array;
   subCount: Int32Array;
-  runCount: Int32Array;
   sumXY: Float64Array;
   sumF: Float64Array;
-  bucketSum: Float64Array;
-  bucketN: Int32Array;
   acSums: Float64Array;
-  newInBucket: Int32Array;
-
-  // ---- per signal, the last R dates: ranks and buckets of used names (valid when the stamp
-  // matches that date) and bucket counts per group
+  /** Per signal, the last R dates: ranks and buckets of used names (valid when the stamp matches that date). */
   rankRing: Float64Array[];
   stampRing: Int32Array[];
   bucketRing: Int32Array[];
-  countRing: Int32Array[];
 }
 
 /** One signal's cross-section on the current date: finite values by position, sorted. */
@@ -73,6 +99,10 @@ export interface SignalScratch {
   values: Float64Array;
   words: Int32Array;
   securityOf: Int32Array;
+  /** Ungrouped: the security of each position when it is used today (every forward return), else -1. */
+  usedSecurityOf: Int32Array;
+  /** radixArgsortKeys() holds this signal's sorted keys (until the next sort). */
+  sortedKeys: boolean;
   order: Int32Array;
   finiteMark: Int32Array;
   m: number;
@@ -84,61 +114,83 @@ export interface SignalScratch {
   sumSquaresAll: Float64Array;
 }
 
-export function createPassState(N: number, G: number, H: number, k: number, lags: number[], signals: number): PassState {
+export function createPassState(
+  N: number, G: number, H: number, k: number, lags: number[], signals: number,
+  options: { grouped: boolean; computeForward: boolean; computeOneBar: boolean },
+): PassState {
   const L = lags.length;
   const R = L ? Math.max(...lags) + 1 : 1;
   const GK = Math.max(1, G * k);
+  const grouped = options.grouped;
   const perHorizon = <T>(make: () => T) => Array.from({ length: H }, make);
   const perSignal = <T>(make: () => T) => Array.from({ length: signals }, make);
   const fValues = perHorizon(() => new Float64Array(N));
+  // bits for buckets 0..k with the all-ones mask left unused (see bucketBits)
+  const bucketBits = k > 0 ? 32 - Math.clz32(k + 1) : 0;
+  if (N > 0 && 2 * N * 2 ** bucketBits > 2 ** 31) {
+    throw new Error(`research pass: ${N} securities with ${k} buckets exceed the rank code range`);
+  }
+  const slots = L ? R : 1;
+  const codeRing = grouped ? [] : perSignal(() => new Int32Array(slots * N));
+  const codeSlots = codeRing.map((ring) => Array.from({ length: slots }, (_, r) => ring.subarray(r * N, (r + 1) * N)));
+  const groupedN = grouped ? N : 0;
   return {
-    N, G, H, k, lags, R,
-    sort: createSortScratch(N),
+    N, G, H, k, lags, R, grouped,
+    fRows: perHorizon(() => new Float64Array(options.computeForward ? N : 0)),
+    fOneRow: new Float64Array(options.computeOneBar ? N : 0),
     fMark: new Int32Array(N),
     fSecurity: new Int32Array(N),
     nF: 0,
     fValues,
     fWords: fValues.map(int32Words),
     fOrder: perHorizon(() => new Int32Array(N)),
-    fSecuritySorted: perHorizon(() => new Int32Array(G === 1 ? N : 0)),
-    fValueSorted: perHorizon(() => new Float64Array(G === 1 ? N : 0)),
-    fRankFull: perHorizon(() => new Float64Array(G > 1 ? N : 0)),
+    fSecuritySorted: perHorizon(() => new Int32Array(grouped ? 0 : N)),
+    fValueSorted: perHorizon(() => new Float64Array(grouped ? 0 : N)),
+    fTieStart: perHorizon(() => new Int32Array(grouped ? 0 : (N >> 1) + 1)),
+    fTieEnd: perHorizon(() => new Int32Array(grouped ? 0 : (N >> 1) + 1)),
+    fTieGroups: new Int32Array(H),
+    fRankFull: perHorizon(() => new Float64Array(groupedN)),
     fSumSquares: perHorizon(() => new Float64Array(G)),
     fCount: new Int32Array(G),
-    sRank: new Float64Array(N),
-    sMin: new Float64Array(N),
-    usedCount: new Int32Array(G),
-    sSumSquares: new Float64Array(G),
-    usedMark: new Int32Array(N),
-    usedStamp: 0,
+    bucketBits,
+    codeRing,
+    codeSlots,
+    usedLists: grouped ? [] : perSignal(() => new Int32Array(N)),
+    usedBySignal: new Int32Array(signals),
+    squaresBySignal: new Float64Array(signals),
+    countsBySignal: new Int32Array(Math.max(1, signals * k)),
     usedList: new Int32Array(N),
-    usedGroup: new Int32Array(N),
     u: 0,
-    bucketOf: new Int32Array(N),
     bucketCountNow: new Int32Array(GK),
-    bucketTable: new Int32Array(N + 1),
-    bucketTableN: -1,
-    fRankSub: new Float64Array(N),
-    fSumSquaresSub: new Float64Array(G),
-    subCount: new Int32Array(G),
-    runCount: new Int32Array(G),
-    sumXY: new Float64Array(G),
-    sumF: new Float64Array(G),
     bucketSum: new Float64Array(GK),
     bucketN: new Int32Array(GK),
-    acSums: new Float64Array(6 * G),
-    newInBucket: new Int32Array(GK),
-    rankRing: perSignal(() => new Float64Array(L ? R * N : 0)),
-    stampRing: perSignal(() => new Int32Array(L ? R * N : 0)),
-    bucketRing: perSignal(() => new Int32Array(L && k > 0 ? R * N : 0)),
+    newInBucket: new Int32Array(Math.max(GK, (2 << bucketBits) * 8)),
+    runCount: new Int32Array(G),
     countRing: perSignal(() => new Int32Array(L && k > 0 ? R * G * k : 0)),
+    sRank: new Float64Array(groupedN),
+    sMin: new Float64Array(groupedN),
+    usedCount: new Int32Array(G),
+    sSumSquares: new Float64Array(G),
+    usedMark: new Int32Array(groupedN),
+    usedStamp: 0,
+    usedGroup: new Int32Array(groupedN),
+    bucketOf: new Int32Array(groupedN),
+    fRankSub: new Float64Array(groupedN),
+    fSumSquaresSub: new Float64Array(G),
+    subCount: new Int32Array(G),
+    sumXY: new Float64Array(G),
+    sumF: new Float64Array(G),
+    acSums: new Float64Array(6 * G),
+    rankRing: perSignal(() => new Float64Array(grouped && L ? R * N : 0)),
+    stampRing: perSignal(() => new Int32Array(grouped && L ? R * N : 0)),
+    bucketRing: perSignal(() => new Int32Array(grouped && L && k > 0 ? R * N : 0)),
   };
 }
 
 export function createSignalScratch(N: number): SignalScratch {
   const values = new Float64Array(N);
   return {
-    values, words: int32Words(values), securityOf: new Int32Array(N), order: new Int32Array(N), finiteMark: new Int32Array(N),
+    values, words: int32Words(values), securityOf: new Int32Array(N), usedSecurityOf: new Int32Array(N), sortedKeys: false, order: new Int32Array(N), finiteMark: new Int32Array(N),
     m: 0, used: 0, rankAll: new Float64Array(N), countAll: new Int32Array(1), sumSquaresAll: new Float64Array(1),
   };
 }

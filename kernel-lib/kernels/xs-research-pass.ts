@@ -1,9 +1,10 @@
-import { sortKey, sortPositionsByKey } from './rank-sort';
+import { ARGSORT_RADIX_CAPACITY, int32Words, radixArgsort, radixArgsortKeyed, radixArgsortKeys } from './rank-sort';
 import { ranksFromOrder } from './rank-walk';
 import { rankPearson } from './ic-rank-pearson';
 import { createPassState, createSignalScratch, type SignalScratch } from './xs-pass-state';
-import { signalDate, type DateContext } from './xs-signal-date';
+import { finishSignal, rankSignal, walkHorizon, type DateContext } from './xs-signal-date';
 import { signalDateGrouped } from './xs-signal-date-grouped';
+import { forwardReturnsAt, type ForwardPrices } from './xs-forward-returns';
 
 /**
  * One pass over the dates of dense date-major matrices (cell (t, i) at t * N + i) computing,
@@ -11,7 +12,8 @@ import { signalDateGrouped } from './xs-signal-date-grouped';
  * bucket means, rank autocorrelation, bucket turnover, coverage and the signal-signal rank
  * correlations. Forward returns are sorted once per (date, horizon) and every signal reuses
  * that order; a signal is sorted once per date and reused by every horizon. Definitions:
- * docs/research.md. All scratch is allocated before the date loop.
+ * docs/research.md. All scratch is allocated before the date loop; forward returns can be
+ * computed date by date from prices (forwardFrom) instead of read from T x N matrices.
  *
  * A pass can cover a block of dates [from, to) and write into shared output arrays, so worker
  * threads can split the calendar (research/parallel-pass.ts); the `max(lags)` dates before
@@ -22,10 +24,16 @@ export interface ResearchPassInput {
   securities: number;
   /** Signal matrices, NaN where missing. */
   signals: Float64Array[];
-  /** Forward-return matrices, one per horizon, NaN where missing. */
+  /** Forward-return matrices, one per horizon, NaN where missing (empty with forwardFrom). */
   forward: Float64Array[];
-  /** 1-bar forward returns for cumulative bucket returns, or null to skip them. */
+  /** 1-bar forward returns for cumulative bucket returns, or null to skip them (null with forwardFrom). */
   forward1: Float64Array | null;
+  /**
+   * Instead of the matrices: compute each date's forward returns from prices when the pass
+   * gets there (forwardReturnsAt: the same doubles as forwardReturnsDense), so no T x N
+   * matrix per horizon is built. `oneBar` asks for the 1-bar returns of forward1.
+   */
+  forwardFrom?: { prices: ForwardPrices; horizons: number[]; oneBar: boolean } | null;
   /** Buckets per date (k); 0 skips quantiles and turnover. */
   quantiles: number;
   /** Lags (in dates) for rank autocorrelation and bucket turnover. */
@@ -73,6 +81,11 @@ export interface ResearchPass {
   pairs: SignalPairPass[];
 }
 
+/** Horizons of a pass: forward matrices, or the horizons computed from prices. */
+export function passHorizons(input: Pick<ResearchPassInput, 'forward' | 'forwardFrom'>): number {
+  return input.forwardFrom ? input.forwardFrom.horizons.length : input.forward.length;
+}
+
 /** Output arrays for a pass, NaN-filled; on SharedArrayBuffers when `shared` (for worker threads). */
 export function allocateResearchPass(input: ResearchPassInput, shared = false): ResearchPass {
   const T = input.dates;
@@ -81,14 +94,17 @@ export function allocateResearchPass(input: ResearchPassInput, shared = false): 
   const TG = T * G;
   const f64 = (n: number) => (shared ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n)).fill(NaN);
   const i32 = (n: number) => (shared ? new Int32Array(new SharedArrayBuffer(4 * n)) : new Int32Array(n));
+  const H = passHorizons(input);
+  const perHorizon = <X>(make: () => X) => Array.from({ length: H }, make);
+  const oneBar = input.forwardFrom ? input.forwardFrom.oneBar : input.forward1 !== null;
   const signals: SignalPass[] = input.signals.map(() => ({
     finite: i32(TG),
     used: i32(TG),
-    ic: input.forward.map(() => f64(TG)),
-    dateMean: input.forward.map(() => f64(TG)),
+    ic: perHorizon(() => f64(TG)),
+    dateMean: perHorizon(() => f64(TG)),
     bucketCount: i32(k > 0 ? TG * k : 0),
-    bucketMean: input.forward.map(() => f64(k > 0 ? TG * k : 0)),
-    bucketMean1: input.forward1 && k > 0 ? f64(TG * k) : null,
+    bucketMean: perHorizon(() => f64(k > 0 ? TG * k : 0)),
+    bucketMean1: oneBar && k > 0 ? f64(TG * k) : null,
     autocorrelation: input.lags.map(() => f64(TG)),
     turnover: input.lags.map(() => f64(k > 0 ? TG * k : 0)),
   }));
@@ -104,22 +120,36 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
   const T = input.dates;
   const N = input.securities;
   const S = input.signals.length;
-  const H = input.forward.length;
+  const src = input.forwardFrom ?? null;
+  if (src && (input.forward.length || input.forward1 !== null)) throw new Error('researchPass: give forward/forward1 matrices or forwardFrom, not both');
+  const H = passHorizons(input);
   const k = input.quantiles;
   const lags = input.lags;
+  const grouped = input.groups !== null;
   const G = input.groups ? input.groups.count : 1;
-  if (input.correlation && input.groups) throw new Error('researchPass: correlation needs groups = null');
-  const st = createPassState(N, G, H, k, lags, S);
+  if (input.correlation && grouped) throw new Error('researchPass: correlation needs groups = null');
+  const oneHorizon = src ? (src.oneBar ? src.horizons.indexOf(1) : -1) : input.forward1 === null ? -1 : input.forward.indexOf(input.forward1);
+  const computeOneBar = src !== null && src.oneBar && oneHorizon < 0;
+  const st = createPassState(N, G, H, k, lags, S, { grouped, computeForward: src !== null, computeOneBar });
   const from = range?.from ?? 0;
   const to = range?.to ?? T;
   const out = output ?? allocateResearchPass(input);
   const perSignal: SignalScratch[] = input.correlation ? input.signals.map(() => createSignalScratch(N)) : [createSignalScratch(N)];
-  const keys = st.sort.packed;
   const d: DateContext = {
-    t: 0, row: 0, stamp: 0, emit: false, forward: input.forward, forward1: input.forward1,
+    t: 0, row: 0, stamp: 0, emit: false,
+    forward: src ? st.fRows : input.forward,
+    forward1: src ? (src.oneBar ? (oneHorizon >= 0 ? st.fRows[oneHorizon] : st.fOneRow) : null) : input.forward1,
+    base: 0,
     // when the 1-bar forward returns are one of the horizons, every used name has one: reuse that horizon's buckets
-    forward1Horizon: input.forward1 === null ? -1 : input.forward.indexOf(input.forward1),
+    forward1Horizon: oneHorizon,
   };
+  const fwd = d.forward;
+  const fMark = st.fMark;
+  const fSecurity = st.fSecurity;
+  const maxHorizon = src ? Math.max(0, ...src.horizons) : 0;
+  const signalWords = input.signals.map(int32Words);
+  // sort keys can be written while gathering when every cross-section fits radixArgsortKeyed
+  const keyed = N <= ARGSORT_RADIX_CAPACITY;
 
   for (let t = Math.max(0, from - (lags.length ? st.R - 1 : 0)); t < to; t++) {
     const emit = t >= from;
@@ -132,112 +162,238 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
     const groupOf = input.groups ? (input.groups.perCell ? input.groups.codes.subarray(row, row + N) : input.groups.codes) : null;
 
     // ---- forward returns: names with every horizon, sorted once per horizon (not while replaying)
-    const fMark = st.fMark;
+    if (src) {
+      // the farthest row ahead is the one not read on an earlier date
+      if (t + maxHorizon < T) touchRow(src.prices.close, (t + maxHorizon) * N, N);
+      for (let h = 0; h < H; h++) forwardReturnsAt(src.prices, t, src.horizons[h], st.fRows[h]);
+      if (computeOneBar && emit && k > 0) forwardReturnsAt(src.prices, t, 1, st.fOneRow);
+    }
+    const base = src ? 0 : row;
+    d.base = base;
+    // names with a finite return at the first horizon, then kept while the others have one too
     let nF = 0;
-    for (let i = 0; i < N; i++) {
-      if (groupOf !== null && groupOf[i] < 0) continue;
-      let ok = true;
-      for (let h = 0; h < H; h++) {
-        const v = input.forward[h][row + i];
-        if (v - v !== 0) {
-          ok = false;
-          break;
-        }
+    if (H === 1 && groupOf === null) {
+      // one horizon: the marks are final in the same loop (a stamp of 0 marks nothing)
+      const f0 = fwd[0];
+      for (let i = 0; i < N; i++) {
+        const v = f0[base + i];
+        const ok = v - v === 0;
+        fSecurity[nF] = i;
+        fMark[i] = ok ? stamp : 0;
+        nF += ok ? 1 : 0;
       }
-      if (ok) {
-        fMark[i] = stamp;
-        st.fSecurity[nF++] = i;
+    } else {
+      const f0 = H > 0 ? fwd[0] : null;
+      for (let i = 0; i < N; i++) {
+        if (groupOf !== null && groupOf[i] < 0) continue;
+        const v = f0 === null ? 0 : f0[base + i];
+        fSecurity[nF] = i;
+        nF += v - v === 0 ? 1 : 0;
       }
     }
+    for (let h = 1; h < H; h++) {
+      const f = fwd[h];
+      let kept = 0;
+      for (let q = 0; q < nF; q++) {
+        const i = fSecurity[q];
+        const v = f[base + i];
+        fSecurity[kept] = i;
+        kept += v - v === 0 ? 1 : 0;
+      }
+      nF = kept;
+    }
+    if (!(H === 1 && groupOf === null)) for (let q = 0; q < nF; q++) fMark[fSecurity[q]] = stamp;
     st.nF = nF;
     if (emit) {
       for (let h = 0; h < H; h++) {
-        const fwd = input.forward[h];
         const vals = st.fValues[h];
-        const words = st.fWords[h];
-        let kmin = 2147483647;
-        let kmax = -2147483648;
-        for (let q = 0; q < nF; q++) {
-          vals[q] = fwd[row + st.fSecurity[q]] + 0;
-          const key = sortKey(words[2 * q + 1]);
-          keys[q] = key;
-          if (key < kmin) kmin = key;
-          if (key > kmax) kmax = key;
-        }
         const order = st.fOrder[h];
-        sortPositionsByKey(vals, nF, kmin, kmax, order, st.sort);
-        if (G === 1) {
+        gatherAndSort(fwd[h], base, fSecurity, nF, vals, st.fWords[h], order);
+        if (!grouped) {
           // in sorted order, contiguous: every signal walks these sequentially
           const secs = st.fSecuritySorted[h];
           const sorted = st.fValueSorted[h];
+          // in the same loop, the groups of equal returns (e.g. unchanged prices: 0), found
+          // once for every signal's walk: [start, end) ranges of sorted positions
+          const tieStart = st.fTieStart[h];
+          const tieEnd = st.fTieEnd[h];
+          let groups = 0;
+          let previous = NaN;
+          let runStart = 0;
           for (let q = 0; q < nF; q++) {
             const p = order[q];
-            secs[q] = st.fSecurity[p];
-            sorted[q] = vals[p];
+            const v = vals[p];
+            secs[q] = fSecurity[p];
+            sorted[q] = v;
+            if (v === previous) continue;
+            if (q - runStart > 1) {
+              tieStart[groups] = runStart;
+              tieEnd[groups++] = q;
+            }
+            runStart = q;
+            previous = v;
           }
+          if (nF - runStart > 1) {
+            tieStart[groups] = runStart;
+            tieEnd[groups++] = nF;
+          }
+          st.fTieGroups[h] = groups;
         } else {
           ranksFromOrder(
-            { order, m: nF, values: vals, securityOf: st.fSecurity, include: null, stamp, groupOf },
+            { order, m: nF, values: vals, securityOf: fSecurity, include: null, stamp, groupOf },
             G,
             { average: st.fRankFull[h], min: null, count: st.fCount, sumSquares: st.fSumSquares[h], runCount: st.runCount },
           );
         }
       }
-      if (G === 1) st.fCount[0] = H > 0 ? nF : 0;
+      if (!grouped) st.fCount[0] = H > 0 ? nF : 0;
       else if (H === 0) st.fCount.fill(0);
       for (let g = 0; g < G; g++) out.forwardRows[t * G + g] = st.fCount[g];
     }
 
-    // ---- each signal: gather its finite values (sort keys in the same loop), sort, then the statistics
+    // ---- each signal: gather its finite values, sort, then the statistics
     for (let s = 0; s < S; s++) {
       const so = out.signals[s];
       const sig = input.signals[s];
       const sc = perSignal[input.correlation ? s : 0];
       const svals = sc.values;
-      const swords = sc.words;
       const sSec = sc.securityOf;
-      const finiteMark = sc.finiteMark;
       let m = 0;
       let used = 0;
-      let kmin = 2147483647;
-      let kmax = -2147483648;
-      for (let i = 0; i < N; i++) {
-        const v = sig[row + i];
-        if (v - v !== 0) continue;
-        if (groupOf === null) {
-          if (emit) so.finite[t]++;
-        } else {
+      touchRow(sig, row, N);
+      if (groupOf === null && keyed) {
+        // gather the finite values and their sort keys in one loop (radixArgsortKeyed)
+        const usedSec = sc.usedSecurityOf;
+        const words = sc.words;
+        const sigHigh = signalWords[s];
+        const keys = radixArgsortKeys();
+        let kmin = 2147483647;
+        let kmax = -2147483648;
+        let amin = 2147483647;
+        for (let i = 0; i < N; i++) {
+          const v = sig[row + i];
+          if (v - v !== 0) continue;
+          svals[m] = v + 0;
+          // the key of the stored value v + 0, from the input's high word (-0 is stored as +0: key 0)
+          const hi = sigHigh[2 * (row + i) + 1];
+          const key = v === 0 ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
+          keys[m] = key;
+          if (key < kmin) kmin = key;
+          if (key > kmax) kmax = key;
+          const magnitude = hi & 0x7fffffff;
+          if (magnitude < amin) amin = magnitude;
+          sSec[m] = i;
+          const isUsed = fMark[i] === stamp;
+          usedSec[m] = isUsed ? i : -1;
+          used += isUsed ? 1 : 0;
+          m++;
+        }
+        if (emit) so.finite[t] = m;
+        sc.m = m;
+        sc.used = used;
+        if (m > RADIX_MIN) {
+          radixArgsortKeyed(svals, words, m, sc.order, kmin, kmax, amin);
+          sc.sortedKeys = true;
+        } else sc.sortedKeys = radixArgsort(svals, words, m, sc.order);
+      } else if (groupOf === null) {
+        const usedSec = sc.usedSecurityOf;
+        for (let i = 0; i < N; i++) {
+          const v = sig[row + i];
+          if (v - v !== 0) continue;
+          svals[m] = v + 0;
+          sSec[m] = i;
+          const isUsed = fMark[i] === stamp;
+          usedSec[m] = isUsed ? i : -1;
+          used += isUsed ? 1 : 0;
+          m++;
+        }
+        if (emit) so.finite[t] = m;
+        sc.m = m;
+        sc.used = used;
+        sc.sortedKeys = radixArgsort(svals, sc.words, m, sc.order);
+      } else {
+        for (let i = 0; i < N; i++) {
+          const v = sig[row + i];
+          if (v - v !== 0) continue;
           const g = groupOf[i];
           if (g < 0) continue;
           if (emit) so.finite[t * G + g]++;
+          svals[m] = v + 0;
+          sSec[m] = i;
+          used += fMark[i] === stamp ? 1 : 0;
+          m++;
         }
-        svals[m] = v + 0;
-        const key = sortKey(swords[2 * m + 1]);
-        keys[m] = key;
-        if (key < kmin) kmin = key;
-        if (key > kmax) kmax = key;
-        sSec[m] = i;
-        finiteMark[i] = stamp;
-        if (fMark[i] === stamp) used++;
-        m++;
+        sc.m = m;
+        sc.used = used;
+        sc.sortedKeys = radixArgsort(svals, sc.words, m, sc.order);
       }
-      sc.m = m;
-      sc.used = used;
-      sortPositionsByKey(svals, m, kmin, kmax, sc.order, st.sort);
-      if (input.correlation && emit) {
-        ranksFromOrder(
-          { order: sc.order, m, values: svals, securityOf: sSec, include: null, stamp, groupOf: null },
-          1,
-          { average: sc.rankAll, min: null, count: sc.countAll, sumSquares: sc.sumSquaresAll, runCount: st.runCount },
-        );
+      if (input.correlation) {
+        const finiteMark = sc.finiteMark;
+        for (let p = 0; p < m; p++) finiteMark[sSec[p]] = stamp;
+        if (emit) {
+          ranksFromOrder(
+            { order: sc.order, m, values: svals, securityOf: sSec, include: null, stamp, groupOf: null },
+            1,
+            { average: sc.rankAll, min: null, count: sc.countAll, sumSquares: sc.sumSquaresAll, runCount: st.runCount },
+          );
+        }
       }
-      if (groupOf === null) signalDate(st, sc, so, s, d);
+      if (groupOf === null) rankSignal(st, sc, s, d);
       else signalDateGrouped(st, sc, so, s, d, groupOf);
+    }
+    if (groupOf === null) {
+      if (emit) for (let h = 0; h < H; h++) walkHorizon(st, out.signals, h, d);
+      for (let s = 0; s < S; s++) finishSignal(st, out.signals[s], s, d);
     }
 
     if (emit && out.pairs.length) signalPairs(out.pairs, perSignal, stamp, t, N);
   }
   return out;
+}
+
+/**
+ * Reads one double per 64-byte cache line of a[row..row + N) before the real loop does. On a
+ * large panel a date's row of each matrix comes from main memory; this loop has nothing else
+ * to do, so the processor keeps many of those reads in flight at once, while the gather loop
+ * (a dozen operations per value) waited on them one line at a time: ~10-15% of a leaderboard
+ * pass at 15M rows. The sum only keeps the reads from being optimized away.
+ */
+function touchRow(a: Float64Array, row: number, N: number): void {
+  let sum = 0;
+  const end = Math.min(row + N, a.length);
+  for (let c = row; c < end; c += 8) sum += a[c];
+  touchSink = sum;
+}
+let touchSink = 0;
+
+/** Below this many values radixArgsort sorts by insertion (its keys are not used). */
+const RADIX_MIN = 24;
+
+/**
+ * values[q] = source[base + securities[q]] + 0 (q < m), then their ascending order; the sort
+ * keys are computed in the same loop when the cross-section is in radixArgsortKeyed's range.
+ */
+function gatherAndSort(source: Float64Array, base: number, securities: Int32Array, m: number, values: Float64Array, words: Int32Array, order: Int32Array): void {
+  if (m <= RADIX_MIN || m > ARGSORT_RADIX_CAPACITY) {
+    for (let q = 0; q < m; q++) values[q] = source[base + securities[q]] + 0;
+    radixArgsort(values, words, m, order);
+    return;
+  }
+  const keys = radixArgsortKeys();
+  let kmin = 2147483647;
+  let kmax = -2147483648;
+  let amin = 2147483647;
+  for (let q = 0; q < m; q++) {
+    values[q] = source[base + securities[q]] + 0;
+    const hi = words[2 * q + 1];
+    const key = hi ^ ((hi >> 31) & 0x7fffffff);
+    keys[q] = key;
+    if (key < kmin) kmin = key;
+    if (key > kmax) kmax = key;
+    const magnitude = hi & 0x7fffffff;
+    if (magnitude < amin) amin = magnitude;
+  }
+  radixArgsortKeyed(values, words, m, order, kmin, kmax, amin);
 }
 
 /** Signal-signal Spearman over the names where both are finite (own ranks when the sets agree, else re-ranked). */

@@ -12,7 +12,8 @@ import type { DateContext } from './xs-signal-date';
  */
 export function signalDateGrouped(st: PassState, sc: SignalScratch, so: SignalPass, s: number, d: DateContext, groupOf: Int32Array): void {
   const { G, H, k, N, R, lags } = st;
-  const { t, row, stamp, emit } = d;
+  const { t, stamp, emit } = d;
+  const base = d.base;
   const { sRank, sMin, usedCount, sSumSquares, usedMark, usedList, usedGroup, bucketOf, bucketCountNow, runCount } = st;
 
   ranksFromOrder(
@@ -47,7 +48,7 @@ export function signalDateGrouped(st: PassState, sc: SignalScratch, so: SignalPa
       bucketOf[i] = b;
       if (b > 0) bucketCountNow[g * k + b - 1]++;
     }
-    if (emit) so.bucketCount.set(bucketCountNow.subarray(0, G * k), t * G * k);
+    if (emit) for (let e = 0; e < G * k; e++) so.bucketCount[t * G * k + e] = bucketCountNow[e];
   }
 
   if (emit) {
@@ -72,7 +73,7 @@ export function signalDateGrouped(st: PassState, sc: SignalScratch, so: SignalPa
       for (let j = 0; j < u; j++) {
         const i = usedList[j];
         const g = usedGroup[j];
-        const f = fwd[row + i];
+        const f = fwd[base + i];
         sumXY[g] += sRank[i] * fr[i];
         sumF[g] += f;
         if (k > 0) {
@@ -94,7 +95,8 @@ export function signalDateGrouped(st: PassState, sc: SignalScratch, so: SignalPa
 
     if (so.bucketMean1 !== null && d.forward1 !== null) {
       if (d.forward1Horizon >= 0) {
-        so.bucketMean1.set(so.bucketMean[d.forward1Horizon].subarray(t * G * k, (t + 1) * G * k), t * G * k);
+        const bm = so.bucketMean[d.forward1Horizon];
+        for (let e = t * G * k; e < (t + 1) * G * k; e++) so.bucketMean1[e] = bm[e];
       } else {
         const fwd1 = d.forward1;
         const { bucketN } = st;
@@ -103,7 +105,7 @@ export function signalDateGrouped(st: PassState, sc: SignalScratch, so: SignalPa
         for (let j = 0; j < u; j++) {
           const i = usedList[j];
           const b = bucketOf[i];
-          const f = fwd1[row + i];
+          const f = fwd1[base + i];
           if (b === 0 || f - f !== 0) continue;
           const e = usedGroup[j] * k + b - 1;
           bucketSum[e] += f;
@@ -168,5 +170,5 @@ export function signalDateGrouped(st: PassState, sc: SignalScratch, so: SignalPa
     stamps[slot + i] = stamp;
     if (k > 0) bring[slot + i] = bucketOf[i];
   }
-  if (k > 0) cring.set(bucketCountNow.subarray(0, G * k), (t % R) * G * k);
+  if (k > 0) for (let e = 0; e < G * k; e++) cring[(t % R) * G * k + e] = bucketCountNow[e];
 }

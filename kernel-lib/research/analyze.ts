@@ -5,7 +5,7 @@ import { runResearchPass } from './parallel-pass';
 import { runtimeVersions, type RuntimeVersions } from '../tracking/versions';
 import { dataLoss } from './coverage';
 import { signalCorrelation, DEFAULT_DUPLICATE_THRESHOLD, type SignalCorrelation } from './correlation';
-import { checkHorizons, DEFAULT_HORIZONS, forwardReturns } from './forward-returns';
+import { checkHorizons, DEFAULT_HORIZONS, forwardPrices } from './forward-returns';
 import { panelDate, researchPanel, type ResearchPanel } from './panel';
 import { regimeSlices, type RegimeOptions, type RegimeReport } from './slices';
 import { summarizeSignal, type SignalResearch } from './signal-summary';
@@ -111,24 +111,24 @@ export async function researchSignals(input: ResearchInput): Promise<ResearchRes
   const signals = await loadSignals(input.signals, panel, { prices, snapshot: input.snapshot });
   const names = signals.map((s) => s.name);
 
-  const forward = forwardReturns(panel, horizons);
-  const h1 = horizons.indexOf(1);
-  const forward1 = quantiles > 0 ? (h1 >= 0 ? forward.values[h1] : forwardReturns(panel, [1]).values[0]) : null;
+  // forward returns are computed date by date inside the pass (same numbers as forwardReturns)
+  const forwardFrom = { prices: forwardPrices(panel), horizons, oneBar: quantiles > 0 };
   const wantCorrelation = (input.correlation ?? true) && signals.length > 1;
   const pass = await runResearchPass({
     dates: panel.dates,
     securities: panel.size,
     signals: signals.map((s) => s.values),
-    forward: forward.values,
-    forward1,
+    forward: [],
+    forward1: null,
+    forwardFrom,
     quantiles,
     lags,
     groups: null,
     correlation: wantCorrelation,
   }, { threads: input.threads });
 
-  let panelRows = 0;
-  for (let c = 0; c < panel.present.length; c++) panelRows += panel.present[c];
+  // every price row has its own cell (researchPanel rejects duplicates)
+  const panelRows = panel.rows.rowCount;
   const ctx = { horizons, quantiles, lags, groups: 1, group: 0, dateMask: null };
   const summaries = signals.map((s, j) => ({
     ...summarizeSignal(s.name, pass.signals[j], ctx),
@@ -140,7 +140,7 @@ export async function researchSignals(input: ResearchInput): Promise<ResearchRes
   const regimes =
     input.regimes === false
       ? null
-      : await regimeSlices({ panel, signals, forward, forward1, daily, options: input.regimes ?? {}, snapshot: input.snapshot, threads: input.threads });
+      : await regimeSlices({ panel, signals, forwardFrom, daily, options: input.regimes ?? {}, snapshot: input.snapshot, threads: input.threads });
 
   const manifest = input.snapshot?.manifest;
   return {

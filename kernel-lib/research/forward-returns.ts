@@ -1,5 +1,5 @@
 import { QuantbookError } from '../errors';
-import { forwardReturnsDense } from '../kernels/xs-forward-returns';
+import { forwardReturnsContiguity, forwardReturnsDense, type ForwardPrices } from '../kernels/xs-forward-returns';
 import type { ResearchPanel } from './panel';
 
 export const DEFAULT_HORIZONS = [1, 5, 10, 20];
@@ -20,6 +20,17 @@ export function forwardReturns(panel: ResearchPanel, horizons: number[] = DEFAUL
   const checked = checkHorizons(horizons, 'horizons');
   const values = checked.map((h) => forwardReturnsDense(panel.close, panel.position, panel.rows.offsets, panel.dateOfRow, panel.dates, panel.size, h));
   return { horizons: checked, values };
+}
+
+/**
+ * The panel arrays the research pass computes each date's forward returns from (the same
+ * numbers as forwardReturns, without a T x N matrix per horizon).
+ */
+export function forwardPrices(panel: ResearchPanel): ForwardPrices {
+  return {
+    close: panel.close, position: panel.position, offsets: panel.rows.offsets, dateOfRow: panel.dateOfRow, dates: panel.dates, securities: panel.size,
+    lastDate: forwardReturnsContiguity(panel.rows.offsets, panel.dateOfRow, panel.size),
+  };
 }
 
 /** Positive whole numbers, no repeats, in the order given. */

@@ -67,10 +67,11 @@ export async function researchPanel(prices: pl.DataFrame | pl.LazyFrame, options
   const T = calendar.length;
   const indexOf = timeIndex(calendar, rows.timeUnit);
   const cellOfRow = new Int32Array(rows.rowCount);
-  const dateOfRow = new Int32Array(rows.rowCount);
-  const close = new Float64Array(T * N).fill(NaN);
+  // what the research pass reads is on SharedArrayBuffers: worker threads use it without a copy
+  const dateOfRow = new Int32Array(new SharedArrayBuffer(4 * rows.rowCount));
+  const close = new Float64Array(new SharedArrayBuffer(8 * T * N)).fill(NaN);
   const present = new Uint8Array(T * N);
-  const position = new Int32Array(T * N).fill(-1);
+  const position = new Int32Array(new SharedArrayBuffer(4 * T * N)).fill(-1);
   const closes = rows.columns.close;
   for (let i = 0; i < N; i++) {
     let previous = -1;

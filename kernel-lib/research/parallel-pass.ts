@@ -3,7 +3,8 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { QuantbookError } from '../errors';
-import { allocateResearchPass, researchPass, type ResearchPass, type ResearchPassInput } from '../kernels/xs-research-pass';
+import { allocateResearchPass, passHorizons, researchPass, type ResearchPass, type ResearchPassInput } from '../kernels/xs-research-pass';
+import { blocksOfDates, runBlocks } from './pass-blocks';
 
 export interface ParallelOptions {
   /** Threads including the calling one (default: the number of cores, when the work is large enough; 1 = no workers). */
@@ -15,13 +16,13 @@ const MIN_WORK_FOR_THREADS = 20_000_000;
 
 /**
  * The research pass over all dates, split into contiguous blocks of dates run at once: the
- * calling thread takes the first block, worker threads the others. Inputs and outputs live on
- * SharedArrayBuffers, so nothing is copied; each block replays the max(lags) dates before it
- * (no output) to fill its autocorrelation and turnover rings, so the numbers do not depend on
- * the thread count.
+ * calling thread and the worker threads each take the next free block until none is left.
+ * Inputs and outputs live on SharedArrayBuffers, so nothing is copied; each block replays the
+ * max(lags) dates before it (no output) to fill its autocorrelation and turnover rings, so the
+ * numbers do not depend on the thread count or on which thread ran which block.
  */
 export async function runResearchPass(input: ResearchPassInput, options: ParallelOptions = {}): Promise<ResearchPass> {
-  const work = input.dates * input.securities * (input.signals.length + input.forward.length);
+  const work = input.dates * input.securities * (input.signals.length + passHorizons(input));
   const threads = Math.max(1, Math.min(options.threads ?? (work >= MIN_WORK_FOR_THREADS ? cpus().length : 1), Math.floor(input.dates / 16) || 1));
   const entry = threads > 1 ? workerEntry() : undefined;
   if (!entry) return researchPass(input);
@@ -35,12 +36,26 @@ export async function runResearchPass(input: ResearchPassInput, options: Paralle
     // keep forward1 the same array as its horizon, so the pass reuses that horizon's buckets
     forward1: input.forward1 === null ? null : h1 >= 0 ? forward[h1] : toShared(input.forward1),
     groups: input.groups ? { ...input.groups, codes: toSharedInt(input.groups.codes) } : null,
+    forwardFrom: input.forwardFrom
+      ? {
+          ...input.forwardFrom,
+          prices: {
+            ...input.forwardFrom.prices,
+            close: toShared(input.forwardFrom.prices.close),
+            position: toSharedInt(input.forwardFrom.prices.position),
+            offsets: toSharedInt(input.forwardFrom.prices.offsets),
+            dateOfRow: toSharedInt(input.forwardFrom.prices.dateOfRow),
+          },
+        }
+      : null,
   };
   const out = allocateResearchPass(shared, true);
-  const bounds = Array.from({ length: threads + 1 }, (_, j) => Math.round((j * input.dates) / threads));
+  const blocks = blocksOfDates(input.dates, threads, input.lags);
+  // the next block to take, shared by every thread
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const workers = workerPool(entry, threads - 1);
-  const done = workers.map((worker, j) => worker.run({ input: shared, range: { from: bounds[j + 1], to: bounds[j + 2] }, out }));
-  researchPass(shared, { from: 0, to: bounds[1] }, out);
+  const done = workers.map((worker) => worker.run({ input: shared, blocks, next, out }));
+  runBlocks(shared, blocks, next, out);
   await Promise.all(done);
   return out;
 }

@@ -2,7 +2,7 @@ import pl from 'nodejs-polars';
 import { QuantbookError } from '../errors';
 import { runResearchPass } from './parallel-pass';
 import type { ResearchDaily } from './analyze';
-import type { ForwardReturns } from './forward-returns';
+import type { ResearchPassInput } from '../kernels/xs-research-pass';
 import { panelLabels } from './labels';
 import type { ResearchPanel } from './panel';
 import { benchmarkLevels, equalWeightIndex, regimeMask, trendRegime, volatilityRegime, yearRegime, type DateRegime } from './regimes';
@@ -50,8 +50,8 @@ export interface RegimeReport {
 interface SliceArgs {
   panel: ResearchPanel;
   signals: SignalCells[];
-  forward: ForwardReturns;
-  forward1: Float64Array | null;
+  /** How the pass gets forward returns (research/analyze.ts). */
+  forwardFrom: NonNullable<ResearchPassInput['forwardFrom']>;
   daily: ResearchDaily;
   options: RegimeOptions;
   snapshot?: SnapshotSource;
@@ -100,8 +100,9 @@ export async function regimeSlices(args: SliceArgs): Promise<RegimeReport> {
       dates: panel.dates,
       securities: panel.size,
       signals: args.signals.map((s) => s.values),
-      forward: args.forward.values,
-      forward1: args.forward1,
+      forward: [],
+      forward1: null,
+      forwardFrom: args.forwardFrom,
       quantiles: daily.quantiles,
       lags: daily.lags,
       groups: { codes: g.codes, perCell: g.level === 'cell', count: g.labels.length },

@@ -1,13 +1,15 @@
 import { parentPort } from 'node:worker_threads';
-import { researchPass, type ResearchPass, type ResearchPassInput } from '../kernels/xs-research-pass';
+import type { ResearchPass, ResearchPassInput } from '../kernels/xs-research-pass';
+import { runBlocks } from './pass-blocks';
 
 /**
- * A research worker thread: runs the pass kernel on one block of dates, writing into output
- * arrays on SharedArrayBuffers owned by the caller (research/parallel-pass.ts).
+ * A research worker thread: runs the pass kernel on blocks of dates (the next free one until
+ * none is left), writing into output arrays on SharedArrayBuffers owned by the caller
+ * (research/parallel-pass.ts).
  */
-parentPort?.on('message', (message: { input: ResearchPassInput; range: { from: number; to: number }; out: ResearchPass }) => {
+parentPort?.on('message', (message: { input: ResearchPassInput; blocks: Int32Array; next: Int32Array; out: ResearchPass }) => {
   try {
-    researchPass(message.input, message.range, message.out);
+    runBlocks(message.input, message.blocks, message.next, message.out);
     parentPort!.postMessage({ ok: true });
   } catch (e) {
     parentPort!.postMessage({ ok: false, message: (e as Error).stack ?? String(e) });
