@@ -7,12 +7,12 @@ import { maskedPearson } from '../kernels/xsection-correlation';
 import { DayStatus } from '../kernels/xsection-longshort';
 import { recordRun } from '../tracking/record-run';
 import type { RunHistory } from '../tracking/run-history';
-import { loadPanel } from '../xsection/backtest';
+import { loadPanel, variantResult } from '../xsection/backtest';
 import { variantName, type XsectionConfig } from '../xsection/config';
 import { contractStep, type ContractStep } from '../xsection/contract-step';
 import { completeSize, sharedFloat64, SIZE_MIN_PERIODS, SIZE_WINDOW, type XsPanel } from '../xsection/panel';
-import { assembleResult, type XsectionResult } from '../xsection/result';
-import { laggedOutRows, type SignalMatrix } from '../xsection/signal-matrix';
+import type { XsectionResult } from '../xsection/result';
+import type { SignalMatrix } from '../xsection/signal-matrix';
 import { sameButLag, type VariantArrays } from '../xsection/variant';
 import { buildBaselines, denseBaselineResult, listBaselines, priceRatioPlan, type BaselineSource, type BuiltBaseline } from './baselines';
 import type { SharedSuiteData, SuiteJob, SuiteJobResult } from './jobs';
@@ -266,16 +266,7 @@ export async function runSuite(signal: pl.DataFrame | pl.LazyFrame, snapshot: Sn
   const assembled: { key: string; config: XsectionConfig; result: XsectionResult }[] = [];
   const assemble = (key: string, config: XsectionConfig, arrays: VariantArrays) => {
     const step = key === 'signal' ? signalStep : baselineSteps.get(key.slice(9))!;
-    const lagged = laggedOutRows(step.matrix.values, panel.calendar.length, panel.securities.length, config.lag);
-    const result = assembleResult({
-      panel,
-      signal: step.matrix.values,
-      lagOffset: config.lag,
-      config,
-      arrays,
-      name: variantName(config),
-      signalRows: { input: step.rows.input, dropped: { ...step.rows.dropped, ...(lagged ? { last_date_no_return: lagged } : {}) } },
-    });
+    const result = variantResult(panel, step, config, arrays);
     assembled.push({ key, config, result });
   };
   jobs.forEach((job, k) => {

@@ -2,11 +2,11 @@ import pl from 'nodejs-polars';
 import { QuantbookError, isQuantbookError } from '../errors';
 import type { SnapshotLike } from '../contract/context';
 import { parseXsectionConfig, variantName, type XsectionConfig, type XsectionConfigInput } from './config';
-import { contractStep } from './contract-step';
+import { contractStep, type ContractStep } from './contract-step';
 import { buildXsPanel, type XsPanel } from './panel';
 import { assembleResult, type XsectionResult } from './result';
 import { laggedOutRows } from './signal-matrix';
-import { runVariant } from './variant';
+import { runVariant, type VariantArrays } from './variant';
 
 /**
  * Where the backtest gets its market data: a catalog Snapshot (prices, groups, calendar), or
@@ -35,7 +35,11 @@ export async function xsectionBacktest(signal: pl.DataFrame | pl.LazyFrame, data
   const { panel, calendar, snapshot } = await loadPanel(data, [config], options.risk);
   requireAvailable(panel, config);
   const step = await contractStep(signal, { snapshot, calendar, panel, validate: options.validate ?? snapshot !== undefined, file: options.file });
-  const arrays = runVariant(panel, step.matrix.values, config, { cap: true });
+  return variantResult(panel, step, config, runVariant(panel, step.matrix.values, config, { cap: true }));
+}
+
+/** One variant's result from its arrays: the rows the lag pushes past the last date join the contract's drops. */
+export function variantResult(panel: XsPanel, step: Pick<ContractStep, 'matrix' | 'rows'>, config: XsectionConfig, arrays: VariantArrays): XsectionResult {
   const lagged = laggedOutRows(step.matrix.values, panel.calendar.length, panel.securities.length, config.lag);
   return assembleResult({
     panel,
