@@ -10,7 +10,7 @@ import { crossingEvents, smaCrossPairs, type SmaCrossSweepInput } from './sma-cr
 
 /**
  * The sweep fast path (docs/optimize.md): many parameter sets of the built-in `sma_cross` on
- * one security with close fills. Each distinct SMA window is computed once (smaArray, the exact
+ * one security with close fills. Each distinct SMA window is computed once (smaRows, the exact
  * integer method of the `sma` indicator, so ties stay ties), then every (fast, slow) pair runs
  * through the sweep kernel (sma-cross-kernel.ts) without allocating per pair. The numbers are
  * those of the general path (strategyArrays + runEngine) bit for bit, except `stability`,
@@ -84,8 +84,19 @@ export async function sweepSmaCross(
     const to = Math.floor(((i + 1) * pairs) / pieces);
     if (to > from) chunks.push({ input, events, from, to, out: out.subarray(from * metricCount, to * metricCount), metricCount });
   }
-  const runner = threaded ? options.runner! : inlineSweeper;
-  await runner.sweep(chunks, { signal: options.signal, onDone: options.onDone && ((done, total) => options.onDone!(Math.round((done / total) * pairs), pairs)) });
+  let done = 0;
+  const onDone = () => options.onDone?.(Math.round((++done / chunks.length) * pairs), pairs);
+  if (threaded) {
+    // The calling thread takes the first chunk while the workers run the others: `threads`
+    // threads in all, and no thread waits idle for the workers' replies.
+    const [own, ...rest] = chunks;
+    const remote = rest.length ? options.runner!.sweep(rest, { signal: options.signal, onDone }) : Promise.resolve();
+    smaCrossPairs(own.input, own.events, own.from, own.to, own.out, own.metricCount);
+    onDone();
+    await remote;
+  } else {
+    await inlineSweeper.sweep(chunks, { signal: options.signal, onDone });
+  }
 
   const outcomes = paramSets.map((params, k): TrialOutcome => {
     const metrics = out.slice(k * metricCount, (k + 1) * metricCount);
