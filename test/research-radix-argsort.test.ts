@@ -35,6 +35,9 @@ const cases: Record<string, (n: number, rnd: () => number) => number[]> = {
   'a huge outlier among small values (long key runs)': (n, rnd) => Array.from({ length: n }, (_, i) => (i === 7 ? 1e300 : 1 + rnd() * 1e-3)),
   '+-Infinity, +-max, tiny and subnormal values': (n, rnd) =>
     Array.from({ length: n }, () => [Infinity, -Infinity, Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, -5e-324, 1e-310, 0, rnd() - 0.5][Math.floor(rnd() * 9)]),
+  'returns with many exact zeros (unchanged prices)': (n, rnd) => Array.from({ length: n }, () => (rnd() < 0.2 ? 0 : 0.02 * normal(rnd))),
+  'zeros beside the least magnitudes of both signs': (n, rnd) =>
+    Array.from({ length: n }, () => [0, 1e-9, -1e-9, 1.0000001e-9, -1.0000001e-9, 0.5 * (rnd() - 0.5)][Math.floor(rnd() * 6)]),
   'all equal': (n) => Array.from({ length: n }, () => 3.25),
   'integers with ties': (n, rnd) => Array.from({ length: n }, () => Math.floor(rnd() * 200) - 100),
   'descending': (n) => Array.from({ length: n }, (_, i) => n - i),
@@ -96,6 +99,12 @@ describe('research kernels: radixArgsort (stable exact argsort)', () => {
       }
       const order = new Int32Array(values.length);
       radixArgsortKeyed(values, words, values.length, order, kmin, kmax, amin);
+      assert.deepEqual(Array.from(order), referenceOrder(values));
+      // amin may also leave the zeros out (the research pass does): the same order
+      let aminNonzero = 2147483647;
+      for (let j = 0; j < values.length; j++) if (values[j] !== 0) aminNonzero = Math.min(aminNonzero, words[2 * j + 1] & 0x7fffffff);
+      for (let j = 0; j < values.length; j++) keys[j] = orderKey(words[2 * j + 1]);
+      radixArgsortKeyed(values, words, values.length, order, kmin, kmax, aminNonzero);
       assert.deepEqual(Array.from(order), referenceOrder(values));
       const sorted = radixArgsortKeys();
       for (let j = 1; j < values.length; j++) {

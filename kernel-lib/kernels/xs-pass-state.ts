@@ -1,4 +1,5 @@
 import { int32Words } from './rank-sort';
+import { CODE_IMUL_MAX, CODE_MAX_BUCKETS, CODE_MAX_SECURITIES, CODE_UNUSED } from './xs-signal-date';
 
 /**
  * Scratch of the research pass (xs-research-pass.ts), allocated once before the date loop
@@ -46,12 +47,11 @@ export interface PassState {
 
   // ---- one signal on this date, whole cross-section
   /**
-   * Bits of the bucket in a rank code: code = (2 * averageRank - 2) << bucketBits | bucket, one
-   * Int32 per security (-1 = not used), so the walks read rank and bucket with one load. The
-   * bucket mask (2^bucketBits - 1) is larger than k: -1 & mask is never a bucket.
+   * Per signal, rank codes of the last R dates: code = bucket << CODE_RANK_BITS | 2 *
+   * averageRank per security, CODE_UNUSED for a name not used (xs-signal-date.ts), so the
+   * walks read rank and bucket with one load. The ring (slot t % R; one slot without lags),
+   * and a view per slot.
    */
-  bucketBits: number;
-  /** Per signal, the codes of the last R dates (slot t % R; one slot without lags), and a view per slot. */
   codeRing: Int32Array[];
   codeSlots: Int32Array[][];
   /** Per signal, today's used names (in signal order), their count, their sum of squared ranks and bucket counts (S * k). */
@@ -59,6 +59,17 @@ export interface PassState {
   usedBySignal: Int32Array;
   squaresBySignal: Float64Array;
   countsBySignal: Int32Array;
+  /**
+   * The first lag's autocorrelation and turnover are summed during the rank walk (rankSignal)
+   * when the cross-section allows exact int32 products (N <= 32767): per signal the six sums
+   * of pearsonFromSums (n, x2, y2, x2*y2, x2^2, y2^2 with x2, y2 twice the ranks), per signal
+   * and bucket the names in the same bucket `lag` dates earlier; noCodes (all unused) stands
+   * in for the earlier codes on dates without output.
+   */
+  fuseFirstLag: boolean;
+  firstLagSums: Float64Array;
+  stayBySignal: Int32Array;
+  noCodes: Int32Array;
 
   // ---- shared by both paths
   usedList: Int32Array;
@@ -98,6 +109,7 @@ export interface PassState {
 export interface SignalScratch {
   values: Float64Array;
   words: Int32Array;
+  /** The security of each position (ungrouped keyed pass: written only when signal pairs need it). */
   securityOf: Int32Array;
   /** Ungrouped: the security of each position when it is used today (every forward return), else -1. */
   usedSecurityOf: Int32Array;
@@ -125,10 +137,8 @@ export function createPassState(
   const perHorizon = <T>(make: () => T) => Array.from({ length: H }, make);
   const perSignal = <T>(make: () => T) => Array.from({ length: signals }, make);
   const fValues = perHorizon(() => new Float64Array(N));
-  // bits for buckets 0..k with the all-ones mask left unused (see bucketBits)
-  const bucketBits = k > 0 ? 32 - Math.clz32(k + 1) : 0;
-  if (N > 0 && 2 * N * 2 ** bucketBits > 2 ** 31) {
-    throw new Error(`research pass: ${N} securities with ${k} buckets exceed the rank code range`);
+  if (!grouped && (N > CODE_MAX_SECURITIES || k > CODE_MAX_BUCKETS)) {
+    throw new Error(`research pass: ${N} securities with ${k} buckets exceed the rank code range (${CODE_MAX_SECURITIES} securities, ${CODE_MAX_BUCKETS} buckets)`);
   }
   const slots = L ? R : 1;
   const codeRing = grouped ? [] : perSignal(() => new Int32Array(slots * N));
@@ -152,19 +162,22 @@ export function createPassState(
     fRankFull: perHorizon(() => new Float64Array(groupedN)),
     fSumSquares: perHorizon(() => new Float64Array(G)),
     fCount: new Int32Array(G),
-    bucketBits,
     codeRing,
     codeSlots,
     usedLists: grouped ? [] : perSignal(() => new Int32Array(N)),
     usedBySignal: new Int32Array(signals),
     squaresBySignal: new Float64Array(signals),
     countsBySignal: new Int32Array(Math.max(1, signals * k)),
+    fuseFirstLag: !grouped && L > 0 && N <= CODE_IMUL_MAX,
+    firstLagSums: new Float64Array(6 * signals),
+    stayBySignal: new Int32Array(Math.max(1, signals * k)),
+    noCodes: new Int32Array(grouped ? 0 : N).fill(CODE_UNUSED),
     usedList: new Int32Array(N),
     u: 0,
     bucketCountNow: new Int32Array(GK),
     bucketSum: new Float64Array(GK),
     bucketN: new Int32Array(GK),
-    newInBucket: new Int32Array(Math.max(GK, (2 << bucketBits) * 8)),
+    newInBucket: new Int32Array(Math.max(GK, 2 * (k + 1) * 8)),
     runCount: new Int32Array(G),
     countRing: perSignal(() => new Int32Array(L && k > 0 ? R * G * k : 0)),
     sRank: new Float64Array(groupedN),

@@ -23,14 +23,34 @@ export interface DateContext {
 }
 
 /**
+ * Rank codes: one Int32 per security and signal, code = bucket << CODE_RANK_BITS | 2 *
+ * averageRank for a used name (bucket 0 when the date has no buckets), CODE_UNUSED for the
+ * others. Its rank part is 0 and its bucket part (code >>> CODE_RANK_BITS) is
+ * CODE_UNUSED_BUCKET, above every real bucket (k <= 1000): the walks add an unused name's
+ * values with a rank of 0 and into a spill slot instead of testing it. The shift and mask
+ * are constants so the hot loops use immediates (no register for them).
+ */
+export const CODE_RANK_BITS = 21;
+const RANK_MASK = 0x1fffff;
+export const CODE_UNUSED = -2147483648;
+const UNUSED_BUCKET = 1024;
+/** Largest cross-section the codes hold: 2 * N < 2^CODE_RANK_BITS. */
+export const CODE_MAX_SECURITIES = (1 << 20) - 1;
+/** Largest bucket count the codes hold (below CODE_UNUSED's bucket part). */
+export const CODE_MAX_BUCKETS = 1023;
+/** Cross-sections up to this size multiply a rank by a code's rank part in int32 (2N^2 < 2^31). */
+export const CODE_IMUL_MAX = 32767;
+const IMUL_MAX = CODE_IMUL_MAX;
+
+/**
  * One date, whole cross-section (no groups): the hot path of factor research, in three steps.
  * rankSignal: from a signal's sorted order, one walk gives every used name (finite signal and
  * every forward return) a rank code - its average rank and its quantile bucket (from its min
- * rank) in one Int32, -1 for the other names - and a place in the used list. walkHorizon: one
- * walk per horizon over the forward returns in sorted order, two signals at a time, ranks the
- * used names among themselves and accumulates in the same step the sums of the IC, the date
- * mean and the bucket means. finishSignal: 1-bar bucket means, autocorrelation and turnover.
- * Definitions: docs/research.md.
+ * rank) in one Int32, CODE_UNUSED for the other names - and a place in the used list.
+ * walkHorizon: one walk per horizon over the forward returns in sorted order, two signals at a
+ * time, ranks the used names among themselves and accumulates in the same step the sums of the
+ * IC, the date mean and the bucket means. finishSignal: 1-bar bucket means, autocorrelation and
+ * turnover. Definitions: docs/research.md.
  *
  * Exactness: average ranks are multiples of 1/2, so codes carry 2 * rank as an integer and
  * every rank sum (IC, autocorrelation) is an exact integer in double precision, whatever the
@@ -38,7 +58,6 @@ export interface DateContext {
  */
 export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateContext): void {
   const k = st.k;
-  const BB = st.bucketBits;
   const usedList = st.usedLists[s];
   // the used list (signal order) only feeds 1-bar bucket means that are not one of the horizons
   const keepList = d.forward1 !== null && d.forward1Horizon < 0 && k > 0;
@@ -46,13 +65,35 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
   const c0 = s * k;
   const n = sc.used;
   const code = st.codeSlots[s][d.t % st.R];
-  code.fill(-1);
-  if (k > 0) counts.fill(0, c0, c0 + k);
+  code.fill(CODE_UNUSED);
+  if (k > 0) {
+    counts.fill(0, c0, c0 + k);
+    st.stayBySignal.fill(0, c0, c0 + k);
+  }
   const withBuckets = k > 0 && n >= k;
-  // quantileBucket(minRank, n, k) = max(1, ceil((minRank - 1) k / (n - 1))), stepped forward
-  // as the min rank grows along the walk (exact integer arithmetic, no division)
-  let bucket = 1;
+  // quantileBucket(minRank, n, k) = max(1, ceil((minRank - 1) k / (n - 1))): the bucket steps
+  // forward while (minRank - 1) k > bucket (n - 1), i.e. while minRank - 1 > limit =
+  // floor(bucket (n - 1) / k) - an integer compare per name, the division only on a step.
+  // Without buckets: bucket 0 and a limit never reached.
   const span = n - 1;
+  let bucket = withBuckets ? 1 : 0;
+  let limit = withBuckets ? Math.floor(span / k) : 2147483647;
+
+  // the first lag's autocorrelation and turnover ride along (autocorrelationAndTurnover): each
+  // used name's code `lag` dates earlier is read where its code is written
+  const lag = st.lags.length ? st.lags[0] : 0;
+  const fused = st.fuseFirstLag && d.emit && d.t - lag >= 0;
+  const prev = fused ? st.codeSlots[s][(d.t - lag) % st.R] : st.noCodes;
+  const stays = st.stayBySignal;
+  // sums over today's used names: of y2 = 2 * rank `lag` dates earlier (0 for a name not used
+  // then), x2 * y2 and y2 * y2; and for the names not used then, their count, x2 and x2 * x2
+  let sy2 = 0;
+  let sxy4 = 0;
+  let syy4 = 0;
+  let missing = 0;
+  let missX2 = 0;
+  let missXX4 = 0;
+  let sameRun = 0;
 
   const order = sc.order;
   const values = sc.values;
@@ -61,10 +102,9 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
   const byKeys = sc.sortedKeys;
   const m = sc.m;
   let ranked = 0;
-  let squares = 0;
-  let u = 0;
-  // bucket counts: buckets only grow along the walk, so count the current one in a register
-  let runBucket = 0;
+  // sum of squared average ranks = squaresUpTo(n) minus, per tie group, what averaging removed
+  let tieSquares = 0;
+  // names in the current bucket (buckets only grow along the walk)
   let runCount = 0;
   let j = 0;
   while (j < m) {
@@ -80,65 +120,105 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
       const i = usedSec[p];
       j = e;
       if (i < 0) continue;
+      if (keepList) usedList[ranked] = i;
       ranked++;
-      squares += ranked * ranked;
-      if (keepList) usedList[u] = i;
-      u++;
-      let b = 0;
-      if (withBuckets) {
-        const num = (ranked - 1) * k;
-        while (bucket * span < num) bucket++;
-        b = bucket;
-        if (b !== runBucket) {
-          if (runBucket > 0) counts[c0 + runBucket - 1] += runCount;
-          runBucket = b;
-          runCount = 0;
-        }
-        runCount++;
+      if (ranked - 1 > limit) {
+        counts[c0 + bucket - 1] += runCount;
+        stays[c0 + bucket - 1] += sameRun;
+        runCount = 0;
+        sameRun = 0;
+        do {
+          bucket++;
+          limit = Math.floor((bucket * span) / k);
+        } while (ranked - 1 > limit);
       }
-      code[i] = ((2 * ranked - 2) << BB) | b;
+      runCount++;
+      const x2 = ranked << 1;
+      code[i] = (bucket << CODE_RANK_BITS) | x2;
+      if (fused) {
+        // products below 2^32 (N <= IMUL_MAX): Math.imul(...) >>> 0 is exact
+        const pc = prev[i];
+        const y2 = pc & RANK_MASK;
+        sy2 += y2;
+        sxy4 += Math.imul(x2, y2) >>> 0;
+        syy4 += Math.imul(y2, y2) >>> 0;
+        // 1 when the bucket `lag` dates earlier is this one: ((x ^ b) - 1) >>> 31 is 1 iff x === b (x, b >= 0)
+        sameRun += (((pc >>> CODE_RANK_BITS) ^ bucket) - 1) >>> 31;
+        if (pc < 0) {
+          missing++;
+          missX2 += x2;
+          missXX4 += Math.imul(x2, x2) >>> 0;
+        }
+      }
       continue;
     }
     let c = 0;
     for (let a = j; a < e; a++) if (usedSec[order[a]] >= 0) c++;
     if (c > 0) {
-      const avg = ranked + (c + 1) / 2;
-      let b = 0;
-      if (withBuckets) {
-        const num = ranked * k;
-        while (bucket * span < num) bucket++;
-        b = bucket;
-        if (b !== runBucket) {
-          if (runBucket > 0) counts[c0 + runBucket - 1] += runCount;
-          runBucket = b;
-          runCount = 0;
-        }
-        runCount += c;
+      // min rank - 1 = ranked
+      if (ranked > limit) {
+        counts[c0 + bucket - 1] += runCount;
+        stays[c0 + bucket - 1] += sameRun;
+        runCount = 0;
+        sameRun = 0;
+        do {
+          bucket++;
+          limit = Math.floor((bucket * span) / k);
+        } while (ranked > limit);
       }
-      // 2 * avg - 2 = 2 * ranked + c - 1
-      const tieCode = ((2 * ranked + c - 1) << BB) | b;
+      runCount += c;
+      // 2 * average rank = 2 * ranked + c + 1
+      const x2 = 2 * ranked + c + 1;
+      const tieCode = (bucket << CODE_RANK_BITS) | x2;
       for (let a = j; a < e; a++) {
         const i = usedSec[order[a]];
         if (i < 0) continue;
         code[i] = tieCode;
-        if (keepList) usedList[u] = i;
-        u++;
+        if (keepList) usedList[ranked] = i;
+        ranked++;
+        if (fused) {
+          const pc = prev[i];
+          const y2 = pc & RANK_MASK;
+          sy2 += y2;
+          sxy4 += Math.imul(x2, y2) >>> 0;
+          syy4 += Math.imul(y2, y2) >>> 0;
+          sameRun += (((pc >>> CODE_RANK_BITS) ^ bucket) - 1) >>> 31;
+          if (pc < 0) {
+            missing++;
+            missX2 += x2;
+            missXX4 += Math.imul(x2, x2) >>> 0;
+          }
+        }
       }
-      ranked += c;
-      squares += c * avg * avg;
+      const avg = ranked - (c - 1) / 2;
+      tieSquares += squaresUpTo(ranked) - squaresUpTo(ranked - c) - c * avg * avg;
     }
     j = e;
   }
-  if (runBucket > 0) counts[c0 + runBucket - 1] += runCount;
-  st.usedBySignal[s] = u;
+  if (bucket > 0) {
+    counts[c0 + bucket - 1] += runCount;
+    stays[c0 + bucket - 1] += sameRun;
+  }
+  const squares = squaresUpTo(ranked) - tieSquares;
+  st.usedBySignal[s] = ranked;
   st.squaresBySignal[s] = squares;
+  if (fused) {
+    // over the names used on both dates; today's sums of x2 (= 2 * rank) and x2^2 over all used
+    // names are ranked * (ranked + 1) and 4 * squares. Every sum is an exact integer.
+    const ac = st.firstLagSums;
+    ac[6 * s] = ranked - missing;
+    ac[6 * s + 1] = ranked * (ranked + 1) - missX2;
+    ac[6 * s + 2] = sy2;
+    ac[6 * s + 3] = sxy4;
+    ac[6 * s + 4] = 4 * squares - missXX4;
+    ac[6 * s + 5] = syy4;
+  }
 }
 
 /** IC, date mean and bucket means of every signal at horizon h (emitting dates only). */
 export function walkHorizon(st: PassState, out: SignalPass[], h: number, d: DateContext): void {
   const S = out.length;
   const k = st.k;
-  const BB = st.bucketBits;
   const t = d.t;
   const slot = t % st.R;
   const secs = st.fSecuritySorted[h];
@@ -146,16 +226,26 @@ export function walkHorizon(st: PassState, out: SignalPass[], h: number, d: Date
   const tieStart = st.fTieStart[h];
   const tieEnd = st.fTieEnd[h];
   const tieGroups = st.fTieGroups[h];
+  const narrow = st.nF <= IMUL_MAX;
+  if (narrow && S > 1) {
+    // the pair walks read the sorted returns from module arrays (compiled-in addresses)
+    WALK_SECS.set(secs.subarray(0, st.nF));
+    WALK_VALS.set(vals.subarray(0, st.nF));
+  }
   for (let s = 0; s < S; s += 2) {
     WALK_SUMS_A.fill(0, 0, k + 1);
-    if (s + 1 < S) {
+    if (s + 1 < S && narrow) {
       WALK_SUMS_B.fill(0, 0, k + 1);
-      forwardWalkPair(secs, vals, st.nF, st.codeSlots[s][slot], st.codeSlots[s + 1][slot], BB, tieStart, tieEnd, tieGroups);
+      forwardWalkPair(st.nF, st.codeSlots[s][slot], st.codeSlots[s + 1][slot], tieStart, tieEnd, tieGroups);
       writeHorizon(st, out[s], s, h, t, walkA, WALK_SUMS_A);
       writeHorizon(st, out[s + 1], s + 1, h, t, walkB, WALK_SUMS_B);
-    } else {
-      forwardWalk(secs, vals, st.nF, st.codeSlots[s][slot], BB, tieStart, tieEnd, tieGroups);
-      writeHorizon(st, out[s], s, h, t, walkA, WALK_SUMS_A);
+      continue;
+    }
+    for (let r = s; r < s + 2 && r < S; r++) {
+      WALK_SUMS_A.fill(0, 0, k + 1);
+      if (narrow) forwardWalk(secs, vals, st.nF, st.codeSlots[r][slot], tieStart, tieEnd, tieGroups);
+      else forwardWalkWide(secs, vals, st.nF, st.codeSlots[r][slot], tieStart, tieEnd, tieGroups);
+      writeHorizon(st, out[r], r, h, t, walkA, WALK_SUMS_A);
     }
   }
 }
@@ -176,7 +266,6 @@ function writeHorizon(st: PassState, so: SignalPass, s: number, h: number, t: nu
 export function finishSignal(st: PassState, so: SignalPass, s: number, d: DateContext): void {
   const k = st.k;
   const t = d.t;
-  const BB = st.bucketBits;
   const code = st.codeSlots[s][t % st.R];
   const counts = st.countsBySignal;
   const c0 = s * k;
@@ -195,12 +284,11 @@ export function finishSignal(st: PassState, so: SignalPass, s: number, d: DateCo
         const u = st.usedBySignal[s];
         const bucketSum = st.bucketSum;
         const bucketN = st.bucketN;
-        const mask = (1 << BB) - 1;
         bucketSum.fill(0, 0, k);
         bucketN.fill(0, 0, k);
         for (let a = 0; a < u; a++) {
           const i = usedList[a];
-          const b = code[i] & mask;
+          const b = code[i] >>> CODE_RANK_BITS;
           const f = fwd1[base + i];
           if (b === 0 || f - f !== 0) continue;
           bucketSum[b - 1] += f;
@@ -217,13 +305,17 @@ export function finishSignal(st: PassState, so: SignalPass, s: number, d: DateCo
 const walkA = { sxy: 0, syy: 0, sf: 0 };
 const walkB = { sxy: 0, syy: 0, sf: 0 };
 /**
- * Bucket sums of the walk: slot b holds bucket b (1..k); slot 0 takes the returns of names in
- * no bucket, so the walk adds without a branch. Module constants rather than PassState arrays:
- * V8 compiles their addresses into the walk, leaving registers for the loop (measurably
- * faster); k <= 1000.
+ * Bucket sums of the walk: slot b holds bucket b (1..k); slot 0 takes the returns of names on
+ * a date without buckets and slot UNUSED_BUCKET those of unused names, so the walk adds
+ * without a branch. Module constants rather than PassState arrays: V8 compiles their addresses
+ * into the walk, leaving registers for the loop (measurably faster). 2048 slots: every
+ * code >>> CODE_RANK_BITS is an index.
  */
-const WALK_SUMS_A = new Float64Array(1024);
-const WALK_SUMS_B = new Float64Array(1024);
+const WALK_SUMS_A = new Float64Array(2048);
+const WALK_SUMS_B = new Float64Array(2048);
+/** A copy of the horizon's sorted securities and returns for the pair walks (nF <= IMUL_MAX). */
+const WALK_SECS = new Int32Array(IMUL_MAX);
+const WALK_VALS = new Float64Array(IMUL_MAX);
 
 /** Interleaved copies of the turnover counters (a power of 2). */
 const STAY_COPIES = 8;
@@ -239,15 +331,18 @@ function squaresUpTo(n: number): number {
  * of a signal gets forward rank r, its code's signal rank enters the sum of products and its
  * return the date's and its bucket's sums (in ascending return order). Runs of equal returns
  * (found once per date, tieStart/tieEnd) share their average rank; between them the loop has
- * no tie test. forwardWalk is the same for one signal (an odd one out).
+ * no tie test. forwardWalk is the same for one signal (an odd one out); both need
+ * nF <= IMUL_MAX (2 * rank * rank fits int32: Math.imul, no overflow or -0 checks), else
+ * forwardWalkWide.
  */
 function forwardWalkPair(
-  secs: Int32Array, vals: Float64Array, nF: number, codeA: Int32Array, codeB: Int32Array, BB: number,
+  nF: number, codeA: Int32Array, codeB: Int32Array,
   tieStart: Int32Array, tieEnd: Int32Array, tieGroups: number,
 ): void {
   const sumA = WALK_SUMS_A;
   const sumB = WALK_SUMS_B;
-  const mask = (1 << BB) - 1;
+  const secs = WALK_SECS;
+  const vals = WALK_VALS;
   let rA = 0;
   let sxyA = 0;
   let syyA = 0;
@@ -257,8 +352,9 @@ function forwardWalkPair(
   let syyB = 0;
   let sfB = 0;
   let q = 0;
-  // Selects, not `if (used) {...}`: V8 runs one-sided float updates 3-5x slower (docs/engine.md,
-  // "Kernel style"); an unused name adds exactly 0, so the sums are unchanged.
+  // No branch on "used": an unused name's code has rank part 0 (adds 0 to the products) and
+  // the spill bucket; its return is added as f * 0 = +-0, which leaves a sum unchanged - the
+  // same bits as skipping it (docs/engine.md, "Kernel style").
   for (let g = 0; g <= tieGroups; g++) {
     const stop = g < tieGroups ? tieStart[g] : nF;
     const rA0 = rA;
@@ -267,17 +363,17 @@ function forwardWalkPair(
       const i = secs[q];
       const f = vals[q];
       const cA = codeA[i];
-      const usedA = cA >= 0;
-      rA += usedA ? 1 : 0;
-      sxyA += usedA ? ((cA >> BB) + 2) * rA : 0;
-      sfA += usedA ? f : 0;
-      sumA[usedA ? cA & mask : 0] += f;
+      const uA = 1 - (cA >>> 31);
+      rA += uA;
+      sxyA += Math.imul(cA & RANK_MASK, rA);
+      sfA += f * uA;
+      sumA[cA >>> CODE_RANK_BITS] += f;
       const cB = codeB[i];
-      const usedB = cB >= 0;
-      rB += usedB ? 1 : 0;
-      sxyB += usedB ? ((cB >> BB) + 2) * rB : 0;
-      sfB += usedB ? f : 0;
-      sumB[usedB ? cB & mask : 0] += f;
+      const uB = 1 - (cB >>> 31);
+      rB += uB;
+      sxyB += Math.imul(cB & RANK_MASK, rB);
+      sfB += f * uB;
+      sumB[cB >>> CODE_RANK_BITS] += f;
     }
     syyA += squaresUpTo(rA) - squaresUpTo(rA0);
     syyB += squaresUpTo(rB) - squaresUpTo(rB0);
@@ -291,15 +387,13 @@ function forwardWalkPair(
     for (; q < end; q++) {
       const i = secs[q];
       const cA = codeA[i];
-      const usedA = cA >= 0;
-      cntA += usedA ? 1 : 0;
-      sxA += usedA ? (cA >> BB) + 2 : 0;
-      sumA[usedA ? cA & mask : 0] += f;
+      cntA += 1 - (cA >>> 31);
+      sxA += cA & RANK_MASK;
+      sumA[cA >>> CODE_RANK_BITS] += f;
       const cB = codeB[i];
-      const usedB = cB >= 0;
-      cntB += usedB ? 1 : 0;
-      sxB += usedB ? (cB >> BB) + 2 : 0;
-      sumB[usedB ? cB & mask : 0] += f;
+      cntB += 1 - (cB >>> 31);
+      sxB += cB & RANK_MASK;
+      sumB[cB >>> CODE_RANK_BITS] += f;
     }
     if (cntA > 0) {
       const avg = rA + (cntA + 1) / 2;
@@ -326,11 +420,10 @@ function forwardWalkPair(
 
 /** forwardWalkPair for one signal (sums in walkA and WALK_SUMS_A). */
 function forwardWalk(
-  secs: Int32Array, vals: Float64Array, nF: number, code: Int32Array, BB: number,
+  secs: Int32Array, vals: Float64Array, nF: number, code: Int32Array,
   tieStart: Int32Array, tieEnd: Int32Array, tieGroups: number,
 ): void {
   const bucketSum = WALK_SUMS_A;
-  const mask = (1 << BB) - 1;
   let r = 0;
   let sxy2 = 0;
   let syy = 0;
@@ -342,11 +435,11 @@ function forwardWalk(
     for (; q < stop; q++) {
       const c = code[secs[q]];
       const f = vals[q];
-      const used = c >= 0;
-      r += used ? 1 : 0;
-      sxy2 += used ? ((c >> BB) + 2) * r : 0;
-      sf += used ? f : 0;
-      bucketSum[used ? c & mask : 0] += f;
+      const u = 1 - (c >>> 31);
+      r += u;
+      sxy2 += Math.imul(c & RANK_MASK, r);
+      sf += f * u;
+      bucketSum[c >>> CODE_RANK_BITS] += f;
     }
     syy += squaresUpTo(r) - squaresUpTo(r0);
     if (g === tieGroups) break;
@@ -356,10 +449,57 @@ function forwardWalk(
     let sx2 = 0;
     for (; q < end; q++) {
       const c = code[secs[q]];
-      const used = c >= 0;
-      cnt += used ? 1 : 0;
-      sx2 += used ? (c >> BB) + 2 : 0;
-      bucketSum[used ? c & mask : 0] += f;
+      cnt += 1 - (c >>> 31);
+      sx2 += c & RANK_MASK;
+      bucketSum[c >>> CODE_RANK_BITS] += f;
+    }
+    if (cnt > 0) {
+      const avg = r + (cnt + 1) / 2;
+      sxy2 += sx2 * avg;
+      syy += cnt * avg * avg;
+      sf += cnt * f;
+      r += cnt;
+    }
+  }
+  walkA.sxy = sxy2 / 2;
+  walkA.syy = syy;
+  walkA.sf = sf;
+}
+
+/** forwardWalk for cross-sections above IMUL_MAX: rank products in double precision. */
+function forwardWalkWide(
+  secs: Int32Array, vals: Float64Array, nF: number, code: Int32Array,
+  tieStart: Int32Array, tieEnd: Int32Array, tieGroups: number,
+): void {
+  const bucketSum = WALK_SUMS_A;
+  let r = 0;
+  let sxy2 = 0;
+  let syy = 0;
+  let sf = 0;
+  let q = 0;
+  for (let g = 0; g <= tieGroups; g++) {
+    const stop = g < tieGroups ? tieStart[g] : nF;
+    const r0 = r;
+    for (; q < stop; q++) {
+      const c = code[secs[q]];
+      const f = vals[q];
+      const u = 1 - (c >>> 31);
+      r += u;
+      sxy2 += (c & RANK_MASK) * r;
+      sf += f * u;
+      bucketSum[c >>> CODE_RANK_BITS] += f;
+    }
+    syy += squaresUpTo(r) - squaresUpTo(r0);
+    if (g === tieGroups) break;
+    const end = tieEnd[g];
+    const f = vals[q];
+    let cnt = 0;
+    let sx2 = 0;
+    for (; q < end; q++) {
+      const c = code[secs[q]];
+      cnt += 1 - (c >>> 31);
+      sx2 += c & RANK_MASK;
+      bucketSum[c >>> CODE_RANK_BITS] += f;
     }
     if (cnt > 0) {
       const avg = r + (cnt + 1) / 2;
@@ -382,23 +522,36 @@ function forwardWalk(
 function autocorrelationAndTurnover(st: PassState, so: SignalPass, s: number, d: DateContext, code: Int32Array): void {
   const { N, R, k, lags } = st;
   const { t, emit } = d;
-  const BB = st.bucketBits;
-  const mask = (1 << BB) - 1;
   const slots = st.codeSlots[s];
   const cring = st.countRing[s];
   // per bucket b: stay[2b + 1] counts today's names in b that were in b `lag` dates earlier
-  // (the bucket mask exceeds k, so an absent name's -1 never matches a bucket). With few
+  // (an absent name's bucket part is above every bucket, so it never matches). With few
   // buckets the counters are spread over COPIES interleaved copies (by security), so
   // consecutive names rarely increment the same memory cell; the copies are added up after.
   const stay = st.newInBucket;
-  const copies = mask < 16 ? STAY_COPIES : 1;
+  const copies = k < 15 ? STAY_COPIES : 1;
   const copyMask = copies - 1;
   if (emit) {
     for (let l = 0; l < lags.length; l++) {
       const lag = lags[l];
       if (t - lag < 0) continue;
+      if (l === 0 && st.fuseFirstLag) {
+        // summed by rankSignal
+        const ac = st.firstLagSums;
+        const o = 6 * s;
+        so.autocorrelation[0][t] = pearsonFromSums(ac[o], ac[o + 1] / 2, ac[o + 2] / 2, ac[o + 3] / 4, ac[o + 4] / 4, ac[o + 5] / 4);
+        if (k > 0) {
+          const before = ((t - lag) % R) * k;
+          for (let b = 0; b < k; b++) {
+            const now = st.countsBySignal[s * k + b];
+            if (!(now > 0 && cring[before + b] > 0)) continue;
+            so.turnover[0][t * k + b] = (now - st.stayBySignal[s * k + b]) / now;
+          }
+        }
+        continue;
+      }
       const prev = slots[(t - lag) % R];
-      stay.fill(0, 0, 2 * (mask + 1) * copies);
+      stay.fill(0, 0, 2 * (k + 1) * copies);
       let n = 0;
       let sx2 = 0;
       let sy2 = 0;
@@ -409,13 +562,13 @@ function autocorrelationAndTurnover(st: PassState, so: SignalPass, s: number, d:
         const c = code[i];
         if (c < 0) continue;
         const pc = prev[i];
-        const b = c & mask;
+        const b = c >>> CODE_RANK_BITS;
         // 1 when the bucket `lag` dates earlier is b, without a branch: ((x ^ b) - 1) >>> 31 is 1 iff x === b (x, b >= 0)
-        const same = (((pc & mask) ^ b) - 1) >>> 31;
+        const same = (((pc >>> CODE_RANK_BITS) ^ b) - 1) >>> 31;
         stay[(((b << 1) | same) * copies) | (i & copyMask)]++;
         if (pc >= 0) {
-          const x2 = (c >> BB) + 2;
-          const y2 = (pc >> BB) + 2;
+          const x2 = c & RANK_MASK;
+          const y2 = pc & RANK_MASK;
           n++;
           sx2 += x2;
           sy2 += y2;
