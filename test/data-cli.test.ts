@@ -1,31 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../kernel-lib/cli';
 import { toSecurityArrays } from '../kernel-lib/kernels/bridge';
 import { openSample, SAMPLE_NAME } from '../kernel-lib/data/catalog';
 import { sampleDir } from '../kernel-lib/data/sample';
 import { ManifestSchema } from '../kernel-lib/data/manifest';
-import { sharedData, tempDir } from './helpers';
-
-/** Runs the CLI in-process, capturing what it prints. */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const log = console.log;
-  const error = console.error;
-  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
-  console.log = (...a: unknown[]) => (stdout += a.join(' ') + '\n');
-  console.error = (...a: unknown[]) => (stderr += a.join(' ') + '\n');
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    process.stdout.write = write;
-    console.log = log;
-    console.error = error;
-  }
-}
+import { cli, sharedData, tempDir } from './helpers';
 
 describe('data: CLI import / snapshots / demo, and the embedded sample', () => {
   const dir = tempDir('qb-cli-');
@@ -34,20 +14,20 @@ describe('data: CLI import / snapshots / demo, and the embedded sample', () => {
   describe('quantbook import', () => {
     it('--json prints the manifest with its content_hash; importing again prints the same id', async function () {
       const goog = sharedData(this, 'GOOG.csv');
-      const first = await run(['import', goog, '--name', 'goog', '--catalog', catalog, '--json']);
+      const first = await cli('import', goog, '--name', 'goog', '--catalog', catalog, '--json');
       assert.equal(first.code, 0, first.stderr);
       const manifest = ManifestSchema.parse(JSON.parse(first.stdout));
       assert.match(manifest.content_hash, /^[0-9a-f]{64}$/);
       assert.equal(manifest.snapshot_id, `goog@${manifest.content_hash.slice(0, 12)}`);
       assert.equal(manifest.tables.prices.rows, 2148);
-      const again = await run(['import', goog, '--name', 'goog', '--catalog', catalog]);
+      const again = await cli('import', goog, '--name', 'goog', '--catalog', catalog);
       assert.equal(again.code, 0);
       assert.match(again.stdout, /already in the catalog \(identical data\): goog@/);
-      const listed = await run(['snapshots', '--catalog', catalog, '--json']);
+      const listed = await cli('snapshots', '--catalog', catalog, '--json');
       const parsed = JSON.parse(listed.stdout);
       assert.deepEqual(parsed.snapshots.map((m: { snapshot_id: string }) => m.snapshot_id), [manifest.snapshot_id]);
       assert.equal(parsed.sample.name, SAMPLE_NAME);
-      const text = await run(['snapshots', '--catalog', catalog]);
+      const text = await cli('snapshots', '--catalog', catalog);
       assert.match(text.stdout, new RegExp(`${manifest.snapshot_id.replace('@', '@')} .*2148 rows .*\\(latest\\)`));
     });
 
@@ -60,20 +40,20 @@ describe('data: CLI import / snapshots / demo, and the embedded sample', () => {
         ['ambiguous_date_format.csv', [], /MISSING_COLUMN|AMBIGUOUS_DATE_FORMAT/],
       ];
       for (const [file, extra, pattern] of cases) {
-        const r = await run(['import', sharedData(this, `bad-inputs/${file}`), '--name', 'bad', '--catalog', catalog, ...extra]);
+        const r = await cli('import', sharedData(this, `bad-inputs/${file}`), '--name', 'bad', '--catalog', catalog, ...extra);
         assert.equal(r.code, 2, `${file}: ${r.stderr}`);
         assert.match(r.stderr, pattern, file);
         assert.doesNotMatch(r.stderr, /\n\s+at /, `${file}: no stack trace`);
       }
-      const noName = await run(['import', sharedData(this, 'GOOG.csv'), '--catalog', catalog]);
+      const noName = await cli('import', sharedData(this, 'GOOG.csv'), '--catalog', catalog);
       assert.equal(noName.code, 2);
       assert.match(noName.stderr, /--name/);
-      const badLayout = await run(['import', sharedData(this, 'GOOG.csv'), '--name', 'g', '--layout', 'tall']);
+      const badLayout = await cli('import', sharedData(this, 'GOOG.csv'), '--name', 'g', '--layout', 'tall');
       assert.match(badLayout.stderr, /--layout: 'tall' is not one of auto, long, wide/);
     });
 
     it('--invalid blank imports a file with impossible bars and records them in the quality section', async function () {
-      const r = await run(['import', sharedData(this, 'bad-inputs/prices_nonpositive_high_below_low.csv'), '--name', 'fixed', '--invalid', 'blank', '--catalog', catalog, '--json']);
+      const r = await cli('import', sharedData(this, 'bad-inputs/prices_nonpositive_high_below_low.csv'), '--name', 'fixed', '--invalid', 'blank', '--catalog', catalog, '--json');
       assert.equal(r.code, 0, r.stderr);
       const m = JSON.parse(r.stdout);
       assert.deepEqual(m.quality.invalid_bars, { non_positive_price: 2, high_below_low: 1, negative_volume: 0, conflicting_duplicate: 0 });
@@ -105,7 +85,7 @@ describe('data: CLI import / snapshots / demo, and the embedded sample', () => {
     it('prints a real result and writes the manifest, the chart and a summary; the index equals a loop over the sample', async function () {
       this.timeout(180_000);
       const out = join(dir, 'demo');
-      const r = await run(['demo', '--out', out]);
+      const r = await cli('demo', '--out', out);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /content hash equals the embedded sample's/);
       assert.match(r.stdout, /LNT 2016-05-20 \+101\.0%/);

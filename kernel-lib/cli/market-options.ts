@@ -16,6 +16,19 @@ export const COST_OPTIONS: Command['options'] = {
   'periods-per-year': { type: 'string' },
 };
 
+/** The search options optimize and wfa share. */
+export const SEARCH_OPTIONS: Command['options'] = {
+  grid: { type: 'string' },
+  random: { type: 'string' },
+  seed: { type: 'string' },
+  objective: { type: 'string' },
+  minimize: { type: 'boolean' },
+  threads: { type: 'string' },
+  'no-fast-path': { type: 'boolean' },
+  'strategy-module': { type: 'string' },
+  out: { type: 'string' },
+};
+
 export function costArgs(args: ParsedArgs): { feeBps?: number; slippageBps?: number; lag?: number; periodsPerYear?: number } {
   return {
     feeBps: nonNegativeOption(args, 'fee-bps'),

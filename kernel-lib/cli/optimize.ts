@@ -13,7 +13,7 @@ import type { MetricName } from '../kernels/metrics';
 import { loadData } from './backtest';
 import { numberOption, printJson, requiredOption, stringOption, wholeOption, type Command, type ParsedArgs } from './command';
 import { RECORD_OPTIONS, RECORD_USAGE, dataRef, recordCommandRun, recordedLine } from './record-options';
-import { COST_OPTIONS, MARKET_OPTIONS, costArgs } from './market-options';
+import { COST_OPTIONS, MARKET_OPTIONS, SEARCH_OPTIONS, costArgs } from './market-options';
 
 const USAGE = [
   'quantbook optimize --data FILE_OR_SNAPSHOT [--catalog DIR] [--symbol S] --strategy NAME --grid k=a..b[:step],k=v|v|v,...',
@@ -29,17 +29,9 @@ export const optimizeCommand: Command = {
     ...MARKET_OPTIONS,
     ...COST_OPTIONS,
     ...RECORD_OPTIONS,
-    grid: { type: 'string' },
-    random: { type: 'string' },
-    seed: { type: 'string' },
-    objective: { type: 'string' },
-    minimize: { type: 'boolean' },
+    ...SEARCH_OPTIONS,
     'next-open': { type: 'boolean' },
-    threads: { type: 'string' },
     top: { type: 'string' },
-    'no-fast-path': { type: 'boolean' },
-    'strategy-module': { type: 'string' },
-    out: { type: 'string' },
     charts: { type: 'boolean' },
   },
   async run(args) {

@@ -11,7 +11,7 @@ import { regimeRows } from '../research/slices';
 import { BUILTIN_SIGNALS } from '../research/signals';
 import { correlationHeatmap, cumulativeReturnsChart, icDecayChart, icSeriesChart, quantileReturnsChart, regimeChart } from '../research/charts';
 import { numberListOption, numberOption, printJson, requiredOption, stringOption, type Command } from './command';
-import { RECORD_OPTIONS, RECORD_USAGE, recordCommandRun, recordedLine } from './record-options';
+import { RECORD_OPTIONS, RECORD_USAGE, dataRef, recordCommandRun, recordedLine } from './record-options';
 
 const USAGE =
   'quantbook research --snapshot NAME [--catalog DIR] [--signals momentum_12_1,reversal_5d,path/to/signal.parquet] ' +
@@ -79,7 +79,7 @@ export const researchCommand: Command = {
       signal: Object.keys(signals).join(','),
       params: { signals: names, horizons: result.horizons, quantiles: result.quantiles, full_history_only: args.values['full-history-only'] === true },
       metrics: researchRunMetrics(result),
-      data: { snapshot_id: snapshot.manifest.snapshot_id, content_hash: snapshot.manifest.content_hash, name: snapshot.manifest.name },
+      data: dataRef({ snapshot_id: snapshot.manifest.snapshot_id, content_hash: snapshot.manifest.content_hash, source: snapshot.manifest.name }),
       tags: ['cli'],
       artifacts: [{ name: 'leaderboard', content: pl.concat(result.horizons.map((h) => leaderboardFrame(leaderboard(result.signals, { horizon: h })))) }],
       duration_ms: Date.now() - started,

@@ -12,7 +12,7 @@ import { parsePeriod } from '../wfa/windows';
 import { loadData } from './backtest';
 import { numberOption, printJson, requiredOption, stringOption, wholeOption, type Command, type ParsedArgs } from './command';
 import { RECORD_OPTIONS, RECORD_USAGE, dataRef, recordCommandRun, recordedLine } from './record-options';
-import { COST_OPTIONS, MARKET_OPTIONS, costArgs } from './market-options';
+import { COST_OPTIONS, MARKET_OPTIONS, SEARCH_OPTIONS, costArgs } from './market-options';
 import { progressPrinter } from './optimize';
 
 const USAGE = [
@@ -30,19 +30,11 @@ export const wfaCommand: Command = {
     ...MARKET_OPTIONS,
     ...COST_OPTIONS,
     ...RECORD_OPTIONS,
-    grid: { type: 'string' },
+    ...SEARCH_OPTIONS,
     train: { type: 'string' },
     test: { type: 'string' },
     anchored: { type: 'boolean' },
-    random: { type: 'string' },
-    seed: { type: 'string' },
-    objective: { type: 'string' },
-    minimize: { type: 'boolean' },
     warmup: { type: 'string' },
-    threads: { type: 'string' },
-    'no-fast-path': { type: 'boolean' },
-    'strategy-module': { type: 'string' },
-    out: { type: 'string' },
   },
   async run(args) {
     const json = args.values.json === true;

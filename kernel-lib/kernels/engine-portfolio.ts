@@ -1,3 +1,4 @@
+import type { EngineOutputs } from './engine';
 /**
  * A small portfolio of per-security backtests with constant weights (docs/engine.md,
  * "Several securities"): on each timestamp of the union timeline,
@@ -39,14 +40,8 @@ export function timelineIndex(time: Int32Array | Float64Array, offsets: Int32Arr
   }
 }
 
-export interface PortfolioInputs {
-  position: Float64Array;
-  turnover: Float64Array;
-  assetReturn: Float64Array;
-  gross: Float64Array;
-  cost: Float64Array;
-  net: Float64Array;
-}
+/** The per-security bars the engine kernel wrote. */
+export type PortfolioInputs = EngineOutputs;
 
 export interface PortfolioOutputs {
   exposure: Float64Array;

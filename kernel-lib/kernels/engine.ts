@@ -43,8 +43,7 @@ export function engineKernel(
   out: EngineOutputs,
 ): number {
   const n = close.length;
-  if (execution === 'open' && !open) throw new Error('engineKernel: execution "open" needs open prices');
-  if (!(lag >= 1)) throw new Error(`engineKernel: lag must be >= 1 (a position follows its target), got ${lag}`);
+  checkKernelArgs('engineKernel', execution, open, lag);
   const { position, turnover, assetReturn, gross, cost, net } = out;
   const head = Math.min(n, lag);
   for (let t = 0; t < head; t++) {
@@ -100,6 +99,11 @@ function openFills(close: Float64Array, open: Float64Array, target: Float64Array
   }
 }
 
+function checkKernelArgs(kernel: string, execution: Execution, open: Float64Array | undefined, lag: number): void {
+  if (execution === 'open' && !open) throw new Error(`${kernel}: execution "open" needs open prices`);
+  if (!(lag >= 1)) throw new Error(`${kernel}: lag must be >= 1 (a position follows its target), got ${lag}`);
+}
+
 function missingCount(values: Float64Array): number {
   let missing = 0;
   for (let t = 0; t < values.length; t++) missing += values[t] === values[t] ? 0 : 1;
@@ -120,8 +124,7 @@ export function netReturnsKernel(
   net: Float64Array,
 ): void {
   const n = close.length;
-  if (execution === 'open' && !open) throw new Error('netReturnsKernel: execution "open" needs open prices');
-  if (!(lag >= 1)) throw new Error(`netReturnsKernel: lag must be >= 1 (a position follows its target), got ${lag}`);
+  checkKernelArgs('netReturnsKernel', execution, open, lag);
   net.fill(0, 0, Math.min(n, lag));
   let previous = 0;
   if (execution === 'open') {

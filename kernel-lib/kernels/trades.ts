@@ -105,6 +105,18 @@ export function scanTrades(
   return trades;
 }
 
+/** Adds a trade's pnl to the TradeStat totals starting at slot `at` of `stats`. */
+export function countTrade(stats: Float64Array, at: number, pnl: number): void {
+  stats[at + TradeStat.count] += 1;
+  if (pnl > 0) {
+    stats[at + TradeStat.wins] += 1;
+    stats[at + TradeStat.winSum] += pnl;
+  } else if (pnl < 0) {
+    stats[at + TradeStat.losses] += 1;
+    stats[at + TradeStat.lossSum] += pnl;
+  }
+}
+
 interface TradeBars {
   close: Float64Array;
   open: Float64Array | undefined;
@@ -117,14 +129,7 @@ interface TradeBars {
 
 /** Adds a trade (bars a..b-1, return pnl) to the stats and, with a log, writes it at index i. */
 function recordTrade(bars: TradeBars, stats: Float64Array, log: TradeLogBuffers | undefined, i: number, a: number, b: number, pnl: number, stillOpen: boolean): void {
-  stats[TradeStat.count] += 1;
-  if (pnl > 0) {
-    stats[TradeStat.wins] += 1;
-    stats[TradeStat.winSum] += pnl;
-  } else if (pnl < 0) {
-    stats[TradeStat.losses] += 1;
-    stats[TradeStat.lossSum] += pnl;
-  }
+  countTrade(stats, 0, pnl);
   if (!log) return;
   const { close, open, position, signal, lag, byOpen, n } = bars;
   const entryFill = byOpen ? a : a - 1;

@@ -88,15 +88,8 @@ class InlineRunner implements TrialRunner {
     return outcomes;
   }
 
-  async sweep(chunks: SweepChunk[], options: RunOptions = {}): Promise<void> {
-    let done = 0;
-    for (const c of chunks) {
-      throwIfAborted(options.signal);
-      smaCrossPairs(c.input, c.events, c.from, c.to, c.out, c.metricCount);
-      options.onDone?.(++done, chunks.length);
-      // Let the event loop turn between chunks: progress reaches listeners, an abort can arrive.
-      if (done < chunks.length) await new Promise((resolve) => setImmediate(resolve));
-    }
+  sweep(chunks: SweepChunk[], options: RunOptions = {}): Promise<void> {
+    return sweepOnCallingThread(chunks, options);
   }
 
   async close(): Promise<void> {}
@@ -281,6 +274,18 @@ function releaseWorker(worker: Worker, reusable: boolean): void {
 
 function cancelled(): QuantbookError {
   return new QuantbookError('CANCELLED', 'the parameter search was cancelled', 'run it again when ready');
+}
+
+/** Sweep chunks one after another on the calling thread. */
+export async function sweepOnCallingThread(chunks: SweepChunk[], options: RunOptions = {}): Promise<void> {
+  let done = 0;
+  for (const c of chunks) {
+    throwIfAborted(options.signal);
+    smaCrossPairs(c.input, c.events, c.from, c.to, c.out, c.metricCount);
+    options.onDone?.(++done, chunks.length);
+    // Let the event loop turn between chunks: progress reaches listeners, an abort can arrive.
+    if (done < chunks.length) await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -1,5 +1,5 @@
 import { Metric } from '../kernels/metrics';
-import { TRADE_STAT_SLOTS, TradeStat, tradeMetrics } from '../kernels/trades';
+import { TRADE_STAT_SLOTS, countTrade, tradeMetrics } from '../kernels/trades';
 
 /**
  * The SMA-crossover sweep kernel: many (fast, slow) pairs of one security evaluated from SMAs
@@ -343,7 +343,7 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
     const newSide = p > 0 ? 1 : p < 0 ? -1 : 0;
     if (side !== 0 && newSide !== side) {
       factor *= 1 + previous * 0 - Math.abs(previous) * costRate;
-      recordTrade(acc, factor - 1);
+      countTrade(acc, Acc.trades, factor - 1);
       side = 0;
     }
     if (side === 0 && newSide !== 0) {
@@ -371,7 +371,7 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
     }
     previous = p;
   }
-  if (side !== 0) recordTrade(acc, factor - 1);
+  if (side !== 0) countTrade(acc, Acc.trades, factor - 1);
   acc[Acc.sum] = sum;
   acc[Acc.downsideSquares] = downsideSquares;
   acc[Acc.value] = value;
@@ -480,16 +480,4 @@ interface TradeSlots {
   avg_win: number;
   avg_loss: number;
   profit_factor: number;
-}
-
-function recordTrade(acc: Float64Array, pnl: number): void {
-  const at = Acc.trades;
-  acc[at + TradeStat.count] += 1;
-  if (pnl > 0) {
-    acc[at + TradeStat.wins] += 1;
-    acc[at + TradeStat.winSum] += pnl;
-  } else if (pnl < 0) {
-    acc[at + TradeStat.losses] += 1;
-    acc[at + TradeStat.lossSum] += pnl;
-  }
 }

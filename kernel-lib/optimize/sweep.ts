@@ -5,7 +5,7 @@ import { smaRows } from '../kernels/rolling';
 import { smaCross } from '../strategy/builtins';
 import type { Strategy } from '../strategy/define';
 import type { TrialOutcome } from './evaluate';
-import { throwIfAborted, type RunOptions, type SweepChunk, type TrialRunner } from './pool';
+import { sweepOnCallingThread, type RunOptions, type SweepChunk, type TrialRunner } from './pool';
 import { crossingEvents, smaCrossPairs, type SmaCrossSweepInput } from './sma-cross-kernel';
 
 /**
@@ -95,7 +95,7 @@ export async function sweepSmaCross(
     onDone();
     await remote;
   } else {
-    await inlineSweeper.sweep(chunks, { signal: options.signal, onDone });
+    await sweepOnCallingThread(chunks, { signal: options.signal, onDone });
   }
 
   const outcomes = paramSets.map((params, k): TrialOutcome => {
@@ -113,19 +113,6 @@ export async function sweepSmaCross(
   });
   return { outcomes, threads: threaded ? chunks.length : 0 };
 }
-
-/** The kernel on the calling thread, chunk by chunk (no worker needed). */
-const inlineSweeper: Pick<TrialRunner, 'sweep'> = {
-  async sweep(chunks, options = {}) {
-    let done = 0;
-    for (const c of chunks) {
-      throwIfAborted(options.signal);
-      smaCrossPairs(c.input, c.events, c.from, c.to, c.out, c.metricCount);
-      options.onDone?.(++done, chunks.length);
-      if (done < chunks.length) await new Promise((resolve) => setImmediate(resolve));
-    }
-  },
-};
 
 function toShared(values: Float64Array): Float64Array {
   const out = new Float64Array(new SharedArrayBuffer(values.byteLength));
