@@ -5,9 +5,9 @@ import { Worker } from 'node:worker_threads';
 import { QuantbookError } from '../errors';
 import type { SecurityArrays } from '../kernels/bridge';
 import type { Strategy } from '../strategy/define';
-import { TrialEvaluator, type TrialConfig, type TrialOutcome } from './evaluate';
+import { TrialEvaluator, type TrialConfig, type TrialError, type TrialOutcome } from './evaluate';
 import type { TimeRange } from './shared-panel';
-import { smaCrossPairs, type CrossingEvents, type SmaCrossSweepInput } from './sma-cross-kernel';
+import { crossingRange, smaCrossPairs, type CrossingEvents, type CrossingLog, type SmaCrossSweepInput } from './sma-cross-kernel';
 import type { StrategyRef, WorkerReply, WorkerRequest } from './worker';
 
 export interface TrialJob {
@@ -32,6 +32,13 @@ export interface SweepChunk {
   metricCount: number;
 }
 
+/** Stage 1 of the sweep over bars [from, to) (crossingLog). */
+export interface CrossingsTask {
+  input: SmaCrossSweepInput;
+  from: number;
+  to: number;
+}
+
 /**
  * Runs trials - on a bounded pool of worker threads, or on the calling thread when `threads`
  * is 0. Results come back in job order whatever the number of threads, and each trial is
@@ -43,6 +50,8 @@ export interface TrialRunner {
   run(jobs: TrialJob[], options?: RunOptions): Promise<TrialOutcome[]>;
   /** Sweep-kernel chunks (their metrics land in each chunk's `out`). */
   sweep(chunks: SweepChunk[], options?: RunOptions): Promise<void>;
+  /** Crossing logs of bar ranges, in task order. */
+  crossings(tasks: CrossingsTask[], options?: RunOptions): Promise<CrossingLog[]>;
   close(): Promise<void>;
 }
 
@@ -92,6 +101,10 @@ class InlineRunner implements TrialRunner {
     return sweepOnCallingThread(chunks, options);
   }
 
+  async crossings(tasks: CrossingsTask[]): Promise<CrossingLog[]> {
+    return tasks.map((t) => crossingRange(t.input, t.from, t.to));
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -101,7 +114,10 @@ interface Slot {
   busy: number;
 }
 
-type Task = { kind: 'trial'; job: TrialJob } | { kind: 'sweep'; chunk: SweepChunk };
+type Task = { kind: 'trial'; job: TrialJob } | { kind: 'sweep'; chunk: SweepChunk } | { kind: 'crossings'; task: CrossingsTask };
+
+/** What a worker hands back for one task: a trial's metrics, a crossing log, or the error. */
+type TaskOutcome = { ok: true; metrics?: Float64Array; log?: CrossingLog } | { ok: false; error: TrialError };
 
 class WorkerPool implements TrialRunner {
   private slots: Slot[] = [];
@@ -117,9 +133,12 @@ class WorkerPool implements TrialRunner {
   }
 
   async sweep(chunks: SweepChunk[], options: RunOptions = {}): Promise<void> {
-    const outcomes = await this.dispatch(chunks.map((chunk) => ({ kind: 'sweep', chunk })), options);
-    const failed = outcomes.find((o) => !o.ok);
-    if (failed && !failed.ok) throw new QuantbookError('SWEEP_FAILED', `a sweep worker failed: ${failed.error.message}`, 'retry with threads: 0');
+    sweepSucceeded(await this.dispatch(chunks.map((chunk) => ({ kind: 'sweep', chunk })), options));
+  }
+
+  async crossings(tasks: CrossingsTask[], options: RunOptions = {}): Promise<CrossingLog[]> {
+    const outcomes = sweepSucceeded(await this.dispatch(tasks.map((task) => ({ kind: 'crossings', task })), options));
+    return outcomes.map((o) => o.log!);
   }
 
   /** Idle workers go back to a process-wide cache (unref'd: they never keep the process alive). */
@@ -138,14 +157,14 @@ class WorkerPool implements TrialRunner {
    * Feeds tasks to the workers one at a time each. A worker that dies (out of memory, a native
    * crash) fails only the task it held - recorded as that task's error - and is replaced.
    */
-  private dispatch(tasks: Task[], options: RunOptions): Promise<TrialOutcome[]> {
+  private dispatch(tasks: Task[], options: RunOptions): Promise<TaskOutcome[]> {
     if (this.closed) return Promise.reject(new QuantbookError('POOL_CLOSED', 'the optimizer pool is closed'));
     if (this.running) return Promise.reject(new Error('internal: the optimizer pool is already running'));
     throwIfAborted(options.signal);
-    const outcomes: TrialOutcome[] = new Array(tasks.length);
+    const outcomes: TaskOutcome[] = new Array(tasks.length);
     if (tasks.length === 0) return Promise.resolve(outcomes);
     this.running = true;
-    return new Promise<TrialOutcome[]>((resolve, reject) => {
+    return new Promise<TaskOutcome[]>((resolve, reject) => {
       let next = 0;
       let done = 0;
       let finished = false;
@@ -165,7 +184,7 @@ class WorkerPool implements TrialRunner {
       options.signal?.addEventListener('abort', onAbort);
 
       let crashesInARow = 0;
-      const settle = (slot: Slot, outcome: TrialOutcome) => {
+      const settle = (slot: Slot, outcome: TaskOutcome) => {
         const id = slot.busy;
         slot.busy = -1;
         if (id < 0 || outcomes[id] !== undefined) return;
@@ -183,7 +202,9 @@ class WorkerPool implements TrialRunner {
         const request: WorkerRequest =
           task.kind === 'trial'
             ? { type: 'trial', id, params: task.job.params, range: task.job.range }
-            : { type: 'sweep', id, ...task.chunk };
+            : task.kind === 'sweep'
+              ? { type: 'sweep', id, ...task.chunk }
+              : { type: 'crossings', id, ...task.task };
         slot.worker.postMessage(request);
       };
       const listen = (slot: Slot) => {
@@ -191,7 +212,7 @@ class WorkerPool implements TrialRunner {
           if (finished || reply.type === 'fatal') return;
           crashesInARow = 0;
           if (reply.type === 'trial') settle(slot, reply.ok ? { ok: true, metrics: reply.metrics } : { ok: false, error: reply.error });
-          else settle(slot, reply.ok ? { ok: true, metrics: new Float64Array(0) } : { ok: false, error: { code: 'SWEEP_FAILED', message: reply.message ?? 'unknown' } });
+          else settle(slot, reply.ok ? { ok: true, log: reply.log } : { ok: false, error: { code: 'SWEEP_FAILED', message: reply.message ?? 'unknown' } });
         });
         const crashed = (why: string) => {
           if (finished) return;
@@ -240,6 +261,11 @@ class WorkerPool implements TrialRunner {
  */
 const idle: Worker[] = [];
 
+/** Started workers waiting for work (they cost nothing to start again). */
+export function idleWorkers(): number {
+  return idle.length;
+}
+
 function acquireWorker(): Worker {
   const cached = idle.pop();
   if (cached) {
@@ -274,6 +300,13 @@ function releaseWorker(worker: Worker, reusable: boolean): void {
 
 function cancelled(): QuantbookError {
   return new QuantbookError('CANCELLED', 'the parameter search was cancelled', 'run it again when ready');
+}
+
+function sweepSucceeded(outcomes: TaskOutcome[]): { ok: true; log?: CrossingLog }[] {
+  for (const o of outcomes) {
+    if (!o.ok) throw new QuantbookError('SWEEP_FAILED', `a sweep worker failed: ${o.error.message}`, 'retry with threads: 0');
+  }
+  return outcomes as { ok: true; log?: CrossingLog }[];
 }
 
 /** Sweep chunks one after another on the calling thread. */

@@ -140,7 +140,7 @@ export async function runTrials(
 ): Promise<{ outcomes: TrialOutcome[]; path: 'sweep' | 'general'; threads: number }> {
   const arrays = options.range ? sliceByTime(context.panel, options.range) : context.panel;
   const skipped = (options.needs ?? []).some((m) => SWEEP_SKIPS.includes(m));
-  if (context.fastPath && !skipped && canSweep(context.strategy, arrays, context.config)) {
+  if (context.fastPath && !skipped && canSweep(context.strategy, arrays, context.config, paramSets)) {
     const swept = await sweepSmaCross(arrays, paramSets, context.config, {
       runner, signal: options.signal, onDone: options.onDone, minWorkPerThread: options.sweepMinWorkPerThread,
     });

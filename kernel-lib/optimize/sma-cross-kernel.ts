@@ -1,4 +1,5 @@
 import { Metric } from '../kernels/metrics';
+import { rangeStats, rangeTable, type RangeTable } from '../kernels/range-fall';
 import { TRADE_STAT_SLOTS, countTrade, tradeMetrics } from '../kernels/trades';
 
 /**
@@ -11,15 +12,12 @@ import { TRADE_STAT_SLOTS, countTrade, tradeMetrics } from '../kernels/trades';
  *    where SMA(fast) > SMA(slow) flips, at a cost of (windows + crossings) per bar instead of
  *    one comparison per pair per bar. Exact ties (SMA(fast) = SMA(slow), which the exact SMAs
  *    keep) are collected separately for pairs that go short (a tie is flat, not short).
- * 2. Per pair: the target runs from its events, positions = targets shifted by `lag`, then one
- *    pass over the bars in the market and one over all bars for the squared deviations.
+ * 2. Per pair: the position runs from its events, then each run in O(1) from tables built once
+ *    per call (runPass): work proportional to the pair's crossings, not to its bars.
  *
- * The numbers are bit-identical to `runEngine` (close fills, one security of weight 1) for
- * every metric but `stability` (NaN here): each accumulator sees the same values in the same
- * order; bars that are flat and unchanged add exactly 0 (or multiply by exactly 1) in the
- * engine, so skipping them changes nothing. The final formulas follow
- * kernels/metrics.ts line by line; test/optimize-sweep.test.ts compares every metric of
- * every pair with the engine bit for bit.
+ * The numbers agree with `runEngine` (close fills, one security of weight 1) to about 1e-14
+ * relative, counts exactly, for every metric but `stability` (NaN here): docs/optimize.md,
+ * "Exactness"; test/optimize-sweep.test.ts compares every metric of every pair with the engine.
  */
 export interface SmaCrossSweepInput {
   /** One security's closes (finite, > 0), n bars. */
@@ -40,31 +38,20 @@ export interface SmaCrossSweepInput {
 }
 
 /**
- * Evaluates pairs [from, to) of the input; writes their metrics to `out` (row k - from, slots of
- * `Metric`, `metricCount` per row). A pair whose slow SMA never exists (too few bars) gets NaN
- * metrics and `bars_in_market` = -1 (the caller reports it as a failure).
+ * Stage 2 over pairs [from, to), given the events of all pairs (crossingEvents): their metrics
+ * into `out` (row k - from, slots of `Metric`, `metricCount` per row). A pair whose slow SMA
+ * never exists (too few bars) gets NaN metrics and `bars_in_market` = -1 (the caller reports it
+ * as a failure).
  */
-export function smaCrossSweep(input: SmaCrossSweepInput, from: number, to: number, out: Float64Array, metricCount: number): void {
-  smaCrossPairs(input, crossingEvents(input), from, to, out, metricCount);
-}
-
-/** Stage 2 over pairs [from, to), given the events of all pairs (crossingEvents). */
 export function smaCrossPairs(input: SmaCrossSweepInput, events: CrossingEvents, from: number, to: number, out: Float64Array, metricCount: number): void {
   const n = input.close.length;
-  const r = new Float64Array(n);
-  for (let t = 1; t < n; t++) r[t] = input.close[t] / input.close[t - 1] - 1;
-  // Pairs go through two at a time: pass 1 per pair, then one loop for both pairs' squared
-  // deviations, whose two independent sums overlap in the CPU (each alone waits on its adds).
-  const size = 2 * events.maxPerCross + 4;
-  const runStart = [new Int32Array(size), new Int32Array(size)];
-  const runValue = [new Int8Array(size), new Int8Array(size)];
-  const runs = [0, 0];
-  const rows = [0, 0];
-  const nanCounts = [0, 0];
-  const acc = [new Float64Array(ACC_SLOTS), new Float64Array(ACC_SLOTS)];
+  const bars = barTablesOf(input);
+  const range = new Float64Array(3);
+  const runStart = new Int32Array(2 * events.maxPerCross + 4);
+  const runValue = new Int8Array(runStart.length);
+  const acc = new Float64Array(ACC_SLOTS);
   const stats = new Float64Array(TRADE_STAT_SLOTS);
   const slots: TradeSlots = { trade_count: 0, win_rate: 0, avg_win: 0, avg_loss: 0, profit_factor: 0 };
-  let held = 0;
   for (let k = from; k < to; k++) {
     const row = (k - from) * metricCount;
     const id = events.crossOfPair[k];
@@ -73,31 +60,17 @@ export function smaCrossPairs(input: SmaCrossSweepInput, events: CrossingEvents,
     if (t0 >= n) {
       out.fill(NaN, row, row + metricCount);
       out[row + Metric.bars_in_market] = -1;
-    } else {
-      const long0 = input.sma[input.fast[k] * n + t0] > input.sma[s * n + t0];
-      runs[held] = positionRuns(
-        n, t0, input.lag, long0, input.allowShort[k] === 1,
-        events.times, events.offsets[id], events.offsets[id + 1],
-        events.tieTimes, events.tieOffsets[id], events.tieOffsets[id + 1],
-        runStart[held], runValue[held],
-      );
-      netPass(r, runStart[held], runValue[held], runs[held], input.costRate, acc[held]);
-      rows[held] = row;
-      nanCounts[held] = t0;
-      held++;
+      continue;
     }
-    if (held === 2 || (k === to - 1 && held === 1)) {
-      const c = input.costRate;
-      const meanA = acc[0][Acc.sum] / n;
-      if (held === 2) {
-        const meanB = acc[1][Acc.sum] / n;
-        squaredDeviationsOfTwo(r, runStart[0], runValue[0], runs[0], meanA, runStart[1], runValue[1], runs[1], meanB, c, acc[0], acc[1]);
-      } else {
-        squaredDeviationsOfTwo(r, runStart[0], runValue[0], runs[0], meanA, runStart[0], runValue[0], runs[0], meanA, c, acc[0], acc[1]);
-      }
-      for (let g = 0; g < held; g++) finishMetrics(acc[g], n, input.periodsPerYear, nanCounts[g], stats, slots, out, rows[g]);
-      held = 0;
-    }
+    const long0 = input.sma[input.fast[k] * n + t0] > input.sma[s * n + t0];
+    const runs = positionRuns(
+      n, t0, input.lag, long0, input.allowShort[k] === 1,
+      events.times, events.offsets[id], events.offsets[id + 1],
+      events.tieTimes, events.tieOffsets[id], events.tieOffsets[id + 1],
+      runStart, runValue,
+    );
+    runPass(bars, runStart, runValue, runs, input.costRate, acc, range);
+    finishMetrics(acc, n, input.periodsPerYear, t0, stats, slots, out, row);
   }
 }
 
@@ -123,11 +96,24 @@ export interface CrossingEvents {
   maxPerCross: number;
 }
 
-/** Stage 1: the crossing events of every pair of the input (one pass over the bars). */
-export function crossingEvents(input: SmaCrossSweepInput): CrossingEvents {
+/** Which pairs share events, and what the bar loop needs to log them. */
+export interface CrossingIndex {
+  /** Per pair: index of its distinct (fast, slow) crossing. */
+  crossOfPair: Int32Array;
+  /** windows x windows: the crossing of rows (i, j), either way round; -1 when no pair has them. */
+  crossOf: Int32Array;
+  /** Per crossing: 1 when one of its pairs goes short (its exact ties matter). */
+  wantsTies: Uint8Array;
+  anyTies: boolean;
+  crossings: number;
+  /** First bar with a value, per window row. */
+  firstValid: Int32Array;
+}
+
+export function crossingIndex(input: SmaCrossSweepInput): CrossingIndex {
   const pairs = input.fast.length;
-  const { sma, windows } = input;
-  const m = windows.length;
+  const { sma } = input;
+  const m = input.windows.length;
   const n = input.close.length;
   const firstValid = new Int32Array(m);
   for (let j = 0; j < m; j++) {
@@ -138,70 +124,104 @@ export function crossingEvents(input: SmaCrossSweepInput): CrossingEvents {
   // Distinct (fast, slow) crossings: pairs differing only in allowShort share their events.
   const crossOf = new Int32Array(m * m).fill(-1);
   const crossOfPair = new Int32Array(pairs);
-  const wantsTies: number[] = [];
+  const wantsTies = new Uint8Array(pairs);
   let crossings = 0;
+  let anyTies = false;
   for (let k = 0; k < pairs; k++) {
     const key = input.fast[k] * m + input.slow[k];
-    if (crossOf[key] < 0) {
-      crossOf[key] = crossOf[input.slow[k] * m + input.fast[k]] = crossings++;
-      wantsTies.push(0);
-    }
+    if (crossOf[key] < 0) crossOf[key] = crossOf[input.slow[k] * m + input.fast[k]] = crossings++;
     crossOfPair[k] = crossOf[key];
     if (input.allowShort[k] === 1) wantsTies[crossOf[key]] = 1;
+    anyTies ||= input.allowShort[k] === 1;
   }
-  const anyTies = wantsTies.includes(1);
+  return { crossOfPair, crossOf, wantsTies: wantsTies.subarray(0, crossings), anyTies, crossings, firstValid };
+}
 
-  let log = new Int32Array(1 << 16); // (crossing, bar) pairs in bar order
+/** (crossing, bar) records of a range of bars, in bar order. */
+export interface CrossingLog {
+  /** Bars where a crossing's order flips. */
+  flips: Int32Array;
+  /** Bars where SMA(fast) = SMA(slow) exactly (only crossings with a short pair). */
+  ties: Int32Array;
+}
+
+/**
+ * Stage 1 over bars [from, to): every flip and exact tie of every crossing. A range that starts
+ * later begins from the windows sorted afresh at bar from - 1. The order is strict by (value,
+ * window row), so that sort gives the order the bar loop would have reached, and the logs of
+ * consecutive ranges concatenate to the log of one pass (threads split the bars this way).
+ */
+export function crossingLog(input: SmaCrossSweepInput, index: CrossingIndex, from: number, to: number): CrossingLog {
+  const { sma } = input;
+  const { crossOf, wantsTies, anyTies, firstValid } = index;
+  const m = input.windows.length;
+  const n = input.close.length;
+  let log = new Int32Array(1 << 16);
   let logged = 0;
   let tieLog = new Int32Array(anyTies ? 1 << 10 : 0);
   let tiesLogged = 0;
   const order = new Int32Array(m);
-  const value = new Float64Array(m);
+  const value = new Float64Array(m); // value[i]: SMA of window order[i] at bar t (moves with it)
   const byStart = Array.from({ length: m }, (_, j) => j).sort((a, b) => firstValid[a] - firstValid[b] || a - b);
   let active = 0;
   let next = 0;
-  for (let t = byStart.length ? firstValid[byStart[0]] : n; t < n; t++) {
-    for (let i = 0; i < active; i++) {
-      const j = order[i];
-      value[j] = sma[j * n + t];
+  if (from > 0) {
+    while (next < m && firstValid[byStart[next]] < from) next++;
+    const valid = byStart.slice(0, next);
+    const at = (j: number) => sma[j * n + from - 1];
+    valid.sort((a, b) => at(a) - at(b) || a - b);
+    for (const j of valid) {
+      order[active] = j;
+      value[active++] = at(j);
     }
+  }
+  // With no window valid yet, the loop starts where the first one joins.
+  const first = active > 0 ? from : Math.max(from, next < m ? firstValid[byStart[next]] : n);
+  for (let t = first; t < to; t++) {
+    for (let i = 0; i < active; i++) value[i] = sma[order[i] * n + t];
+    // Room for every swap this bar could make, so the loop below never checks.
+    if (logged + active * active > log.length) log = grow(log, logged + active * active);
     // Insertion sort of the previous order: each swap is a crossing at bar t.
     for (let i = 1; i < active; i++) {
+      const vx = value[i];
+      if (value[i - 1] < vx) continue;
       const x = order[i];
-      const vx = value[x];
       let p = i - 1;
       while (p >= 0) {
         const y = order[p];
-        const vy = value[y];
+        const vy = value[p];
         if (vy < vx || (vy === vx && y < x)) break;
         order[p + 1] = y;
+        value[p + 1] = vy;
         const id = crossOf[x * m + y];
         if (id >= 0) {
-          if (logged + 2 > log.length) log = grow(log);
           log[logged++] = id;
           log[logged++] = t;
         }
         p--;
       }
       order[p + 1] = x;
+      value[p + 1] = vx;
     }
     // Windows whose first value is at bar t join the order (no crossing: their pairs start here).
     while (next < m && firstValid[byStart[next]] === t) {
       const x = byStart[next++];
-      const vx = (value[x] = sma[x * n + t]);
+      const vx = sma[x * n + t];
       let p = active - 1;
-      while (p >= 0 && (value[order[p]] > vx || (value[order[p]] === vx && order[p] > x))) {
+      while (p >= 0 && (value[p] > vx || (value[p] === vx && order[p] > x))) {
         order[p + 1] = order[p];
+        value[p + 1] = value[p];
         p--;
       }
       order[p + 1] = x;
+      value[p + 1] = vx;
       active++;
     }
     if (anyTies) {
       for (let i = 0; i + 1 < active; i++) {
-        if (value[order[i]] !== value[order[i + 1]]) continue;
+        if (value[i] !== value[i + 1]) continue;
         let end = i + 1;
-        while (end + 1 < active && value[order[end + 1]] === value[order[i]]) end++;
+        while (end + 1 < active && value[end + 1] === value[i]) end++;
         for (let a = i; a < end; a++) {
           for (let b = a + 1; b <= end; b++) {
             const id = crossOf[order[a] * m + order[b]];
@@ -216,33 +236,54 @@ export function crossingEvents(input: SmaCrossSweepInput): CrossingEvents {
       }
     }
   }
-  const grouped = groupByCrossing(log, logged, crossings);
-  const tiesGrouped = groupByCrossing(tieLog, tiesLogged, crossings);
+  return { flips: log.subarray(0, logged), ties: tieLog.subarray(0, tiesLogged) };
+}
+
+/** Stage 1 over bars [from, to) (one thread's share). */
+export function crossingRange(input: SmaCrossSweepInput, from: number, to: number): CrossingLog {
+  return crossingLog(input, crossingIndex(input), from, to);
+}
+
+/** Stage 1 over all bars on the calling thread. */
+export function crossingEvents(input: SmaCrossSweepInput): CrossingEvents {
+  const index = crossingIndex(input);
+  return groupCrossings(index, [crossingLog(input, index, 0, input.close.length)]);
+}
+
+/** The logs of consecutive bar ranges, in order, grouped by crossing. */
+export function groupCrossings(index: CrossingIndex, logs: CrossingLog[]): CrossingEvents {
+  const { crossings } = index;
+  const flips = groupByCrossing(logs.map((l) => l.flips), crossings);
+  const ties = groupByCrossing(logs.map((l) => l.ties), crossings);
   let maxPerCross = 0;
   for (let id = 0; id < crossings; id++) {
-    const count = grouped.offsets[id + 1] - grouped.offsets[id] + 2 * (tiesGrouped.offsets[id + 1] - tiesGrouped.offsets[id]);
+    const count = flips.offsets[id + 1] - flips.offsets[id] + 2 * (ties.offsets[id + 1] - ties.offsets[id]);
     if (count > maxPerCross) maxPerCross = count;
   }
   return {
-    crossOfPair, offsets: grouped.offsets, times: grouped.times,
-    tieOffsets: tiesGrouped.offsets, tieTimes: tiesGrouped.times, firstValid, maxPerCross,
+    crossOfPair: index.crossOfPair, offsets: flips.offsets, times: flips.times,
+    tieOffsets: ties.offsets, tieTimes: ties.times, firstValid: index.firstValid, maxPerCross,
   };
 }
 
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
+function grow(a: Int32Array<ArrayBuffer>, least = 0): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(a.length * 2, least));
   b.set(a);
   return b;
 }
 
 /** Counting sort of (crossing, bar) records by crossing; bars stay ascending within each. */
-function groupByCrossing(log: Int32Array, logged: number, crossings: number): { offsets: Int32Array; times: Int32Array } {
+function groupByCrossing(logs: Int32Array[], crossings: number): { offsets: Int32Array; times: Int32Array } {
   const offsets = new Int32Array(crossings + 1);
-  for (let i = 0; i < logged; i += 2) offsets[log[i] + 1]++;
+  let records = 0;
+  for (const log of logs) {
+    for (let i = 0; i < log.length; i += 2) offsets[log[i] + 1]++;
+    records += log.length / 2;
+  }
   for (let id = 0; id < crossings; id++) offsets[id + 1] += offsets[id];
   const fill = offsets.slice(0, crossings);
-  const times = new Int32Array(logged / 2);
-  for (let i = 0; i < logged; i += 2) times[fill[log[i]]++] = log[i + 1];
+  const times = new Int32Array(records);
+  for (const log of logs) for (let i = 0; i < log.length; i += 2) times[fill[log[i]]++] = log[i + 1];
   return { offsets, times };
 }
 
@@ -261,10 +302,26 @@ function positionRuns(
   runStart[0] = 0;
   runValue[0] = 0;
   let runs = 1;
+  if (!allowShort) {
+    // Long or flat: each flip toggles the target, so every flip starts a run (at most one a bar).
+    let long = long0;
+    if (long && t0 + lag < n) {
+      runStart[runs] = t0 + lag;
+      runValue[runs++] = 1;
+    }
+    for (let f = flipFrom; f < flipTo; f++) {
+      const start = flips[f] + lag;
+      if (start >= n) break;
+      long = !long;
+      runStart[runs] = start;
+      runValue[runs++] = long ? 1 : 0;
+    }
+    return runs;
+  }
   let current = 0;
   let long = long0;
   let f = flipFrom;
-  let q = allowShort ? tieFrom : tieTo; // ties only matter when going short
+  let q = tieFrom;
   let u = t0;
   while (u < n) {
     while (f < flipTo && flips[f] === u) {
@@ -295,27 +352,42 @@ function positionRuns(
 }
 
 /**
- * Pass 1 of one pair over its position runs, with the engine's arithmetic (close fills):
- * net[t] = position[t] * r[t] - |position[t] - position[t-1]| * costRate, accumulated in bar
- * order into `acc` (sum, downside squares, equity and drawdown, gross, cost, turnover, trades).
- * Flat bars inside a flat run are skipped: they add exactly 0 and multiply by exactly 1.
+ * One pair, run by run, in O(1) per run (docs/optimize.md, "Per pair"). With the engine's
+ * arithmetic (close fills), net[t] = position[t] * r[t] - |position[t] - position[t-1]| * costRate:
+ * a run's first bar (where the position changes) is taken as it comes; the bars after it, at a
+ * constant position p, enter through running sums of the bar tables: their sum, squared
+ * deviations and downside squares; their growth (a ratio of closes for a long, of the running
+ * product of 1 - r for a short); their highest and lowest equity and deepest fall (range
+ * tables).
+ * A flat bar adds exactly 0; the squared deviations are taken about the mean, found first.
  */
-function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, runs: number, costRate: number, acc: Float64Array): void {
+function runPass(bars: BarTables, runStart: Int32Array, runValue: Int8Array, runs: number, costRate: number, acc: Float64Array, range: Float64Array): void {
+  const { r, sums } = bars;
   const n = r.length;
   let sum = 0;
+  let previous = 0;
+  for (let i = 0; i < runs; i++) {
+    const a = runStart[i];
+    const b = i + 1 < runs ? runStart[i + 1] : n;
+    const p = runValue[i];
+    sum += p * r[a] - Math.abs(p - previous) * costRate + (b - a > 1 ? p * returnsBetween(sums, a + 1, b) : 0);
+    previous = p;
+  }
+  const mean = sum / n;
+  let squares = 0;
   let downsideSquares = 0;
   let value = 1;
   let peak = 1;
-  let floor = 1;
   let maxDrawdown = 0;
   let grossSum = 0;
   let costSum = 0;
   let traded = 0;
   let inMarket = 0;
+  let flatBars = 0;
   acc.fill(0, Acc.trades);
   let side = 0;
   let factor = 1;
-  let previous = 0;
+  previous = 0;
   for (let i = 0; i < runs; i++) {
     const a = runStart[i];
     const b = i + 1 < runs ? runStart[i + 1] : n;
@@ -325,17 +397,14 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
     const turn = Math.abs(p - previous);
     const cost = turn * costRate;
     const x = g - cost;
-    sum += x;
-    const loss = x * +(x < 0);
+    const dx = x - mean;
+    squares += dx * dx;
+    const loss = x * +(x < 0); // min(x, 0) without a branch on a coin-flip sign
     downsideSquares += loss * loss;
     value *= 1 + x;
-    if (value > peak) {
-      peak = value;
-      floor = peak * (1 + maxDrawdown);
-    } else if (value < floor) {
-      maxDrawdown = value / peak - 1;
-      floor = value;
-    }
+    // Divisions only when the drawdown deepens (they cost ~15 cycles each).
+    if (value > peak) peak = value;
+    else if (value < peak * (1 + maxDrawdown)) maxDrawdown = value / peak - 1;
     grossSum += g;
     costSum += cost;
     traded += turn;
@@ -350,23 +419,28 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
       side = newSide;
       factor = 1 + p * (a > 0 ? r[a] : 0) - Math.abs(p) * costRate;
     }
-    if (p !== 0) {
+    // The rest of the run: bars a + 1 .. b - 1 at position p.
+    const rest = b - a - 1;
+    if (p === 0) flatBars += rest;
+    else {
       inMarket += b - a;
-      for (let t = a + 1; t < b; t++) {
-        const y = p * r[t];
-        sum += y;
-        const loss = y * +(y < 0); // min(y, 0): a branch on the sign would be a coin flip
-        downsideSquares += loss * loss;
-        value *= 1 + y;
-        if (value > peak) {
-          peak = value;
-          floor = peak * (1 + maxDrawdown);
-        } else if (value < floor) {
-          maxDrawdown = value / peak - 1;
-          floor = value;
-        }
-        grossSum += y;
-        factor *= 1 + y;
+      if (rest > 0) {
+        grossSum += p * returnsBetween(sums, a + 1, b);
+        // (p r - mean)^2 = (r - c)^2 + 2 p (p c - mean) (r - c) + (p c - mean)^2, as p^2 = 1.
+        const d = p * bars.mean - mean;
+        squares += between(sums, Sum.centeredSquares, a + 1, b) + 2 * p * d * between(sums, Sum.centered, a + 1, b) + rest * d * d;
+        downsideSquares += between(sums, p > 0 ? Sum.downLong : Sum.downShort, a + 1, b);
+        const table = p > 0 ? bars.long : bars.short!;
+        const base = table.level[a];
+        rangeStats(table, a + 1, b - 1, range);
+        // Equity at bar t of the rest is value * level[t] / base: its low against the peak so far,
+        // or its deepest fall from a peak inside the run, whichever is worse.
+        if (range[1] * value < (1 + maxDrawdown) * peak * base) maxDrawdown = (range[1] * value) / (peak * base) - 1;
+        if (range[2] < 1 + maxDrawdown) maxDrawdown = range[2] - 1;
+        if (range[0] * value > peak * base) peak = (range[0] * value) / base;
+        const growth = table.level[b - 1] / base;
+        value *= growth;
+        factor *= growth;
       }
     }
     previous = p;
@@ -374,6 +448,7 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
   if (side !== 0) countTrade(acc, Acc.trades, factor - 1);
   acc[Acc.sum] = sum;
   acc[Acc.downsideSquares] = downsideSquares;
+  acc[Acc.squares] = squares + flatBars * mean * mean;
   acc[Acc.value] = value;
   acc[Acc.maxDrawdown] = maxDrawdown;
   acc[Acc.grossSum] = grossSum;
@@ -382,54 +457,85 @@ function netPass(r: Float64Array, runStart: Int32Array, runValue: Int8Array, run
   acc[Acc.inMarket] = inMarket;
 }
 
-/**
- * Pass 2 of two pairs at once: sum over every bar of (net[t] - mean)^2, each pair in bar order
- * as returnMetricsKernel sums it. net[t] is rebuilt from the runs: p * r[t] - mean on every bar
- * but a run's first, where the cost comes in (a flat bar gives (+-0 - mean)^2 = mean^2, as in the
- * engine). The two sums are independent, so the CPU overlaps their additions.
- */
-function squaredDeviationsOfTwo(
-  r: Float64Array,
-  startA: Int32Array, valueA: Int8Array, runsA: number, meanA: number,
-  startB: Int32Array, valueB: Int8Array, runsB: number, meanB: number,
-  costRate: number, accA: Float64Array, accB: Float64Array,
-): void {
-  const n = r.length;
-  let sqA = 0;
-  let sqB = 0;
-  let iA = 0;
-  let iB = 0;
-  let pA = 0;
-  let pB = 0;
-  let t = 0;
-  while (t < n) {
-    let dA: number;
-    let dB: number;
-    if (iA < runsA && startA[iA] === t) {
-      const p = valueA[iA++];
-      dA = p * r[t] - Math.abs(p - pA) * costRate - meanA;
-      pA = p;
-    } else dA = pA * r[t] - meanA;
-    if (iB < runsB && startB[iB] === t) {
-      const p = valueB[iB++];
-      dB = p * r[t] - Math.abs(p - pB) * costRate - meanB;
-      pB = p;
-    } else dB = pB * r[t] - meanB;
-    sqA += dA * dA;
-    sqB += dB * dB;
-    t++;
-    const nextA = iA < runsA ? startA[iA] : n;
-    const nextB = iB < runsB ? startB[iB] : n;
-    const end = nextA < nextB ? nextA : nextB;
-    for (; t < end; t++) {
-      const a = pA * r[t] - meanA;
-      const b = pB * r[t] - meanB;
-      sqA += a * a;
-      sqB += b * b;
-    }
+/** Per-bar inputs of runPass, built once per input (each chunk of one thread reuses them). */
+interface BarTables {
+  /** r[t] = close[t] / close[t - 1] - 1; r[0] = 0. */
+  r: Float64Array;
+  /** Mean of r over all bars: the centre of Sum.centered and Sum.centeredSquares. */
+  mean: number;
+  /**
+   * Running sums over the bars before t, SUMS to a bar (a run reads two bars): entry t * SUMS + s
+   * for each series s of Sum. An interval's error is ~1e-16 of the running total; the errors of a
+   * pair's runs add up like a random walk. That keeps the squares within ~1e-14 of their total,
+   * but a mean near 0 (a long-short pair) needs more: the sum of r also carries each addition's
+   * rounding error (TwoSum) in the slot after it.
+   */
+  sums: Float64Array;
+  /** Range tables of the closes, and of the running product of 1 - r (only with short pairs). */
+  long: RangeTable;
+  short: RangeTable | undefined;
+}
+
+/** The series in BarTables.sums: r (and its error), r - mean, (r - mean)^2, r^2 where r < 0, r^2 where r > 0. */
+const Sum = { r: 0, rError: 1, centered: 2, centeredSquares: 3, downLong: 4, downShort: 5 } as const;
+const SUMS = 6;
+
+const tablesOfInput = new WeakMap<SmaCrossSweepInput, BarTables>();
+
+function barTablesOf(input: SmaCrossSweepInput): BarTables {
+  let tables = tablesOfInput.get(input);
+  if (!tables) {
+    tables = barTables(input.close, input.allowShort.includes(1));
+    tablesOfInput.set(input, tables);
   }
-  accA[Acc.squares] = sqA;
-  accB[Acc.squares] = sqB;
+  return tables;
+}
+
+function barTables(close: Float64Array, withShort: boolean): BarTables {
+  const n = close.length;
+  const r = new Float64Array(n);
+  let total = 0;
+  for (let t = 1; t < n; t++) {
+    r[t] = close[t] / close[t - 1] - 1;
+    total += r[t];
+  }
+  const mean = total / n;
+  const sums = new Float64Array((n + 1) * SUMS);
+  for (let t = 0; t < n; t++) {
+    const x = r[t];
+    const c = x - mean;
+    const at = t * SUMS;
+    const before = sums[at + Sum.r];
+    const total = before + x;
+    const kept = total - before;
+    sums[at + SUMS + Sum.r] = total;
+    sums[at + SUMS + Sum.rError] = sums[at + Sum.rError] + (before - (total - kept)) + (x - kept);
+    sums[at + SUMS + Sum.centered] = sums[at + Sum.centered] + c;
+    sums[at + SUMS + Sum.centeredSquares] = sums[at + Sum.centeredSquares] + c * c;
+    sums[at + SUMS + Sum.downLong] = sums[at + Sum.downLong] + (x < 0 ? x * x : 0);
+    sums[at + SUMS + Sum.downShort] = sums[at + Sum.downShort] + (x > 0 ? x * x : 0);
+  }
+  let short: RangeTable | undefined;
+  if (withShort) {
+    // Positive and in range on every bar: canSweep keeps such searches off the sweep otherwise.
+    const level = new Float64Array(n);
+    level[0] = 1;
+    for (let t = 1; t < n; t++) level[t] = level[t - 1] * (1 - r[t]);
+    short = rangeTable(level);
+  }
+  return { r, mean, sums, long: rangeTable(close), short };
+}
+
+/** The sum of series s over bars [a, b). */
+function between(sums: Float64Array, s: number, a: number, b: number): number {
+  return sums[b * SUMS + s] - sums[a * SUMS + s];
+}
+
+/** The sum of r over bars [a, b), with the rounding errors of the running sum. */
+function returnsBetween(sums: Float64Array, a: number, b: number): number {
+  const i = a * SUMS;
+  const j = b * SUMS;
+  return sums[j] - sums[i] + (sums[j + Sum.rError] - sums[i + Sum.rError]);
 }
 
 /** The metrics of one pair: the final formulas of returnMetricsKernel, exposureMetricsKernel and tradeMetrics. */
@@ -438,7 +544,7 @@ function finishMetrics(acc: Float64Array, n: number, periodsPerYear: number, nan
   const mean = acc[Acc.sum] / n;
   const value = acc[Acc.value];
   const maxDrawdown = acc[Acc.maxDrawdown];
-  const std = Math.sqrt(acc[Acc.squares] / (n - 1));
+  const std = Math.sqrt(Math.max(0, acc[Acc.squares]) / (n - 1)); // a hair below 0 can only be rounding
   const tooShort = n < 2;
   const annualization = Math.sqrt(periodsPerYear);
   out[row + Metric.sharpe] = tooShort ? NaN : (mean / std) * annualization;

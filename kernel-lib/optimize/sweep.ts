@@ -5,19 +5,39 @@ import { smaRows } from '../kernels/rolling';
 import { smaCross } from '../strategy/builtins';
 import type { Strategy } from '../strategy/define';
 import type { TrialOutcome } from './evaluate';
-import { sweepOnCallingThread, type RunOptions, type SweepChunk, type TrialRunner } from './pool';
-import { crossingEvents, smaCrossPairs, type SmaCrossSweepInput } from './sma-cross-kernel';
+import { idleWorkers, sweepOnCallingThread, type RunOptions, type SweepChunk, type TrialRunner } from './pool';
+import { crossingIndex, crossingLog, groupCrossings, smaCrossPairs, type SmaCrossSweepInput } from './sma-cross-kernel';
 
 /**
  * The sweep fast path (docs/optimize.md): many parameter sets of the built-in `sma_cross` on
  * one security with close fills. Each distinct SMA window is computed once (smaRows, the exact
  * integer method of the `sma` indicator, so ties stay ties), then every (fast, slow) pair runs
- * through the sweep kernel (sma-cross-kernel.ts) without allocating per pair. The numbers are
- * those of the general path (strategyArrays + runEngine) bit for bit, except `stability`,
- * which the sweep leaves NaN.
+ * through the sweep kernel (sma-cross-kernel.ts) in O(1) per position run, without allocating
+ * per pair. The numbers are those of the general path (strategyArrays + runEngine) to ~1e-14
+ * (docs/optimize.md, "Exactness"), except `stability`, which the sweep leaves NaN.
  */
-export function canSweep(strategy: Strategy<any>, arrays: Pick<SecurityArrays, 'securities'>, config: Pick<EngineConfig, 'execution'>): boolean {
-  return strategy === smaCross && arrays.securities.length === 1 && config.execution === 'close';
+export function canSweep(
+  strategy: Strategy<any>,
+  arrays: Pick<SecurityArrays, 'securities' | 'columns'>,
+  config: Pick<EngineConfig, 'execution'>,
+  paramSets: Record<string, unknown>[],
+): boolean {
+  if (strategy !== smaCross || arrays.securities.length !== 1 || config.execution !== 'close') return false;
+  return !paramSets.some((p) => p.allowShort) || shortEquityInRange(arrays.columns.close);
+}
+
+/**
+ * A short's equity moves with the running product of 1 - r (sma-cross-kernel.ts, the short
+ * range table): it must stay positive and far from underflow (a +100% bar, or some millions of
+ * bars of steady rise, take it out), else the general path runs the search.
+ */
+function shortEquityInRange(close: Float64Array): boolean {
+  let level = 1;
+  for (let t = 1; t < close.length; t++) {
+    level *= 2 - close[t] / close[t - 1];
+    if (!(level > 1e-280 && level < 1e280)) return false;
+  }
+  return true;
 }
 
 /** Metrics the sweep does not compute (NaN in its rows). */
@@ -27,13 +47,15 @@ export interface SweepOptions extends RunOptions {
   /** Runs the pairs on these workers when the work is large enough. */
   runner?: TrialRunner;
   /**
-   * Bar-steps (pairs x bars) that justify one more thread. Default 50M: below that, starting a
-   * worker costs more than it saves.
+   * Bar-steps (pairs x bars) that justify one more thread. Default 4M when started workers are
+   * waiting (a session's second search), else 50M: below that, starting a worker costs more
+   * than it saves.
    */
   minWorkPerThread?: number;
 }
 
-const DEFAULT_MIN_WORK_PER_THREAD = 50_000_000;
+const MIN_WORK_PER_COLD_THREAD = 50_000_000;
+const MIN_WORK_PER_WARM_THREAD = 4_000_000;
 /** Pairs x bars per chunk on the calling thread (~20 ms): progress and cancellation in between. */
 const INLINE_CHUNK_WORK = 20_000_000;
 
@@ -48,7 +70,7 @@ export async function sweepSmaCross(
   const n = close.length;
   const pairs = paramSets.length;
   const work = pairs * n;
-  const perThread = options.minWorkPerThread ?? DEFAULT_MIN_WORK_PER_THREAD;
+  const perThread = options.minWorkPerThread ?? (idleWorkers() > 0 ? MIN_WORK_PER_WARM_THREAD : MIN_WORK_PER_COLD_THREAD);
   const threads = options.runner && options.runner.threads > 0 ? Math.min(options.runner.threads, Math.floor(work / perThread), pairs) : 0;
   const threaded = threads >= 2;
   const alloc = (length: number) => (threaded ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
@@ -63,18 +85,33 @@ export async function sweepSmaCross(
   windows.forEach((w, j) => row.set(w, j));
   const sma = alloc(windows.length * n);
   smaRows(close, windows, sma);
+  // Plain loops: TypedArray.from with a mapping function costs ~0.3 us per element.
+  const fast = new Int32Array(pairs);
+  const slow = new Int32Array(pairs);
+  const allowShort = new Uint8Array(pairs);
+  for (let k = 0; k < pairs; k++) {
+    const p = paramSets[k];
+    fast[k] = row.get(p.fast as number)!;
+    slow[k] = row.get(p.slow as number)!;
+    allowShort[k] = p.allowShort ? 1 : 0;
+  }
   const input: SmaCrossSweepInput = {
     close: threaded ? toShared(close) : close,
     windows,
     sma,
-    fast: Int32Array.from(paramSets, (p) => row.get(p.fast as number)!),
-    slow: Int32Array.from(paramSets, (p) => row.get(p.slow as number)!),
-    allowShort: Uint8Array.from(paramSets, (p) => (p.allowShort ? 1 : 0)),
+    fast,
+    slow,
+    allowShort,
     lag: config.lag,
     costRate: config.costRate,
     periodsPerYear: config.periodsPerYear,
   };
-  const events = crossingEvents(input);
+  // Stage 1: the calling thread logs the first range of bars while workers log the others.
+  const index = crossingIndex(input);
+  const bounds = Array.from({ length: (threaded ? threads : 1) + 1 }, (_, i) => Math.round((i * n) / (threaded ? threads : 1)));
+  const remoteLogs = threaded ? options.runner!.crossings(bounds.slice(1, -1).map((from, i) => ({ input, from, to: bounds[i + 2] })), { signal: options.signal }) : Promise.resolve([]);
+  const ownLog = crossingLog(input, index, 0, bounds[1]);
+  const events = groupCrossings(index, [ownLog, ...(await remoteLogs)]);
   const metricCount = METRIC_NAMES.length;
   const out = alloc(pairs * metricCount);
   const pieces = threaded ? threads : Math.max(1, Math.ceil(work / INLINE_CHUNK_WORK));
@@ -98,9 +135,11 @@ export async function sweepSmaCross(
     await sweepOnCallingThread(chunks, { signal: options.signal, onDone });
   }
 
+  // Views into one buffer: a copy per pair would cost more than the kernel's work for it.
+  const barsInMarket = METRIC_NAMES.indexOf('bars_in_market');
   const outcomes = paramSets.map((params, k): TrialOutcome => {
-    const metrics = out.slice(k * metricCount, (k + 1) * metricCount);
-    if (metrics[METRIC_NAMES.indexOf('bars_in_market')] === -1) {
+    const metrics = out.subarray(k * metricCount, (k + 1) * metricCount);
+    if (metrics[barsInMarket] === -1) {
       return {
         ok: false,
         error: {

@@ -4,7 +4,7 @@ import type { Strategy } from '../strategy/define';
 import { getStrategy } from '../strategy/registry';
 import { TrialEvaluator, trialError, type TrialConfig } from './evaluate';
 import type { TimeRange } from './shared-panel';
-import { smaCrossPairs, type CrossingEvents, type SmaCrossSweepInput } from './sma-cross-kernel';
+import { crossingRange, smaCrossPairs, type CrossingEvents, type CrossingLog, type SmaCrossSweepInput } from './sma-cross-kernel';
 
 /**
  * An optimizer worker thread (built to dist/optimize-worker.js). Receives the shared panel once
@@ -22,12 +22,13 @@ export interface StrategyRef {
 export type WorkerRequest =
   | { type: 'init'; panel?: SecurityArrays; strategy?: StrategyRef; config?: TrialConfig }
   | { type: 'trial'; id: number; params: Record<string, unknown>; range?: TimeRange }
-  | { type: 'sweep'; id: number; input: SmaCrossSweepInput; events: CrossingEvents; from: number; to: number; out: Float64Array; metricCount: number };
+  | { type: 'sweep'; id: number; input: SmaCrossSweepInput; events: CrossingEvents; from: number; to: number; out: Float64Array; metricCount: number }
+  | { type: 'crossings'; id: number; input: SmaCrossSweepInput; from: number; to: number };
 
 export type WorkerReply =
   | { type: 'trial'; id: number; ok: true; metrics: Float64Array }
   | { type: 'trial'; id: number; ok: false; error: { code: string; message: string } }
-  | { type: 'sweep'; id: number; ok: boolean; message?: string }
+  | { type: 'sweep' | 'crossings'; id: number; ok: boolean; log?: CrossingLog; message?: string }
   | { type: 'fatal'; message: string };
 
 let evaluator: TrialEvaluator | undefined;
@@ -66,10 +67,16 @@ async function handle(message: WorkerRequest): Promise<void> {
     return;
   }
   try {
-    smaCrossPairs(message.input, message.events, message.from, message.to, message.out, message.metricCount);
-    port.postMessage({ type: 'sweep', id: message.id, ok: true } satisfies WorkerReply);
+    if (message.type === 'crossings') {
+      const log = crossingRange(message.input, message.from, message.to);
+      // The logs' buffers move to the calling thread, not copied.
+      port.postMessage({ type: 'crossings', id: message.id, ok: true, log } satisfies WorkerReply, [log.flips.buffer as ArrayBuffer, log.ties.buffer as ArrayBuffer]);
+    } else {
+      smaCrossPairs(message.input, message.events, message.from, message.to, message.out, message.metricCount);
+      port.postMessage({ type: 'sweep', id: message.id, ok: true } satisfies WorkerReply);
+    }
   } catch (e) {
-    port.postMessage({ type: 'sweep', id: message.id, ok: false, message: (e as Error).message } satisfies WorkerReply);
+    port.postMessage({ type: message.type, id: message.id, ok: false, message: (e as Error).message } satisfies WorkerReply);
   }
 }
 
