@@ -54,17 +54,18 @@ export function rangeTable(level: Float64Array): RangeTable {
       hMin[mid - 1] = blockMin[mid - 1];
       hFall[mid - 1] = blockFall[mid - 1];
       for (let i = mid - 2; i >= mid - half; i--) {
-        hFall[i] = Math.min(blockFall[i], hFall[i + 1], hMin[i + 1] / blockMax[i]);
-        hMax[i] = Math.max(blockMax[i], hMax[i + 1]);
-        hMin[i] = Math.min(blockMin[i], hMin[i + 1]);
+        hFall[i] = lowest(blockFall[i], hFall[i + 1], hMin[i + 1] / blockMax[i]);
+        hMax[i] = blockMax[i] > hMax[i + 1] ? blockMax[i] : hMax[i + 1];
+        hMin[i] = blockMin[i] < hMin[i + 1] ? blockMin[i] : hMin[i + 1];
       }
       hMax[mid] = blockMax[mid];
       hMin[mid] = blockMin[mid];
       hFall[mid] = blockFall[mid];
-      for (let i = mid + 1; i < Math.min(blocks, mid + half); i++) {
-        hFall[i] = Math.min(hFall[i - 1], blockFall[i], blockMin[i] / hMax[i - 1]);
-        hMax[i] = Math.max(hMax[i - 1], blockMax[i]);
-        hMin[i] = Math.min(hMin[i - 1], blockMin[i]);
+      const end = Math.min(blocks, mid + half);
+      for (let i = mid + 1; i < end; i++) {
+        hFall[i] = lowest(hFall[i - 1], blockFall[i], blockMin[i] / hMax[i - 1]);
+        hMax[i] = hMax[i - 1] > blockMax[i] ? hMax[i - 1] : blockMax[i];
+        hMin[i] = hMin[i - 1] < blockMin[i] ? hMin[i - 1] : blockMin[i];
       }
     }
     max.push(hMax);

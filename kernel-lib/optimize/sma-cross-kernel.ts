@@ -501,19 +501,32 @@ function barTables(close: Float64Array, withShort: boolean): BarTables {
   }
   const mean = total / n;
   const sums = new Float64Array((n + 1) * SUMS);
+  // Running totals in locals (not read back from `sums`), squares split by sign without a branch.
+  let sum = 0;
+  let error = 0;
+  let centered = 0;
+  let centeredSquares = 0;
+  let downLong = 0;
+  let downShort = 0;
   for (let t = 0; t < n; t++) {
     const x = r[t];
+    const total = sum + x;
+    const kept = total - sum;
+    error += sum - (total - kept) + (x - kept);
+    sum = total;
     const c = x - mean;
-    const at = t * SUMS;
-    const before = sums[at + Sum.r];
-    const total = before + x;
-    const kept = total - before;
-    sums[at + SUMS + Sum.r] = total;
-    sums[at + SUMS + Sum.rError] = sums[at + Sum.rError] + (before - (total - kept)) + (x - kept);
-    sums[at + SUMS + Sum.centered] = sums[at + Sum.centered] + c;
-    sums[at + SUMS + Sum.centeredSquares] = sums[at + Sum.centeredSquares] + c * c;
-    sums[at + SUMS + Sum.downLong] = sums[at + Sum.downLong] + (x < 0 ? x * x : 0);
-    sums[at + SUMS + Sum.downShort] = sums[at + Sum.downShort] + (x > 0 ? x * x : 0);
+    centered += c;
+    centeredSquares += c * c;
+    const square = x * x;
+    downLong += square * +(x < 0);
+    downShort += square * +(x > 0);
+    const at = (t + 1) * SUMS;
+    sums[at + Sum.r] = sum;
+    sums[at + Sum.rError] = error;
+    sums[at + Sum.centered] = centered;
+    sums[at + Sum.centeredSquares] = centeredSquares;
+    sums[at + Sum.downLong] = downLong;
+    sums[at + Sum.downShort] = downShort;
   }
   let short: RangeTable | undefined;
   if (withShort) {
