@@ -5,6 +5,7 @@ import { runResearchPass } from '../kernel-lib/research/parallel-pass';
 import { researchPanel } from '../kernel-lib/research/panel';
 import { forwardPrices, forwardReturns } from '../kernel-lib/research/forward-returns';
 import { handPanel } from './research-fixtures';
+import { lcg, pearson } from './research-reference';
 
 // An independent, straightforward implementation of every per-date statistic (plain arrays,
 // O(n^2) ranks, textbook Pearson), compared with the streaming kernel.
@@ -23,21 +24,6 @@ function ranks(values: number[]): number[] {
 function minRanks(values: number[]): number[] {
   return values.map((v) => values.filter((w) => w < v).length + 1);
 }
-function pearson(x: number[], y: number[]): number {
-  const n = x.length;
-  if (n < 2) return NaN;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let j = 0; j < n; j++) {
-    sxy += (x[j] - mx) * (y[j] - my);
-    sxx += (x[j] - mx) ** 2;
-    syy += (y[j] - my) ** 2;
-  }
-  return sxx > 1e-12 && syy > 1e-12 ? sxy / Math.sqrt(sxx * syy) : NaN;
-}
 /** pd.qcut(values, k, labels=False) + 1 done the textbook way: interpolated quantile edges, (lo, hi] bins. */
 function qcut(values: number[], k: number): number[] {
   const s = [...values].sort((a, b) => a - b);
@@ -54,14 +40,6 @@ function qcut(values: number[], k: number): number[] {
   });
 }
 const finite = (x: number) => Number.isFinite(x);
-
-function lcg(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function randomPanel(T: number, N: number, seed: number) {
   const rnd = lcg(seed);

@@ -4,6 +4,7 @@ import pl from 'nodejs-polars';
 import { sharedData } from './helpers';
 import { momentum12_1, reversal5d } from '../kernel-lib/research/signals';
 import { researchSignals, type ResearchResult } from '../kernel-lib/research/analyze';
+import { pearson } from './research-reference';
 
 // The two built-in signals and the whole research pipeline on the real S&P 500 panel
 // (../shared/data/all_stocks_5yr.csv), checked against a straightforward implementation
@@ -48,22 +49,6 @@ function averageRanks(values: number[]): number[] {
 function minRanks(values: number[]): number[] {
   const sorted = [...values].sort((a, b) => a - b);
   return values.map((v) => sorted.indexOf(v) + 1);
-}
-
-function pearson(x: number[], y: number[]): number {
-  const n = x.length;
-  if (n < 2) return NaN;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let j = 0; j < n; j++) {
-    sxy += (x[j] - mx) * (y[j] - my);
-    sxx += (x[j] - mx) ** 2;
-    syy += (y[j] - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
 }
 
 /** signal(rows, r) for every security row, by position within the security's rows. */
@@ -114,7 +99,7 @@ function referenceResearch(bars: Bars, signal: Map<string, number[]>, horizons: 
     const mr = minRanks(day.s);
     const bucket = mr.map((r) => Math.max(1, Math.ceil(((r - 1) * k) / (n - 1))));
     horizons.forEach((_, h) => {
-      const v = pearson(rs, averageRanks(day.f[h]));
+      const v = pearson(rs, averageRanks(day.f[h]), 0);
       if (Number.isFinite(v)) ic[h].push(v);
       if (n < k) return;
       for (let b = 1; b <= k; b++) {

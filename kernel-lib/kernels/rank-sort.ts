@@ -209,6 +209,11 @@ function siftDown(order: Int32Array, base: number, i: number, n: number, values:
  */
 const ARGSORT_KEY_BITS = 20;
 const ARGSORT_DIGIT = 1 << 10;
+/** Packed entries (radixSortPayload): a 20-bit key above a 12-bit payload, two 10-bit digits. */
+const PACKED_PAYLOAD_BITS = 32 - ARGSORT_KEY_BITS;
+const PACKED_PAYLOAD_MASK = (1 << PACKED_PAYLOAD_BITS) - 1;
+const PACKED_DIGIT_BITS = ARGSORT_KEY_BITS >> 1;
+const PACKED_DIGIT_MASK = (1 << PACKED_DIGIT_BITS) - 1;
 const ARGSORT_INSERTION_MAX = 24;
 const ARGSORT_RUN_INSERTION_MAX = 32;
 /** Cross-sections up to this size use the module's own scratch below; larger ones a comparison sort. */
@@ -253,41 +258,62 @@ export function radixArgsort(values: Float64Array, words: Int32Array, m: number,
     return false;
   }
   const keys = ARGSORT_KEYS;
-  let kmin = 2147483647;
-  let kmax = -2147483648;
-  let amin = 2147483647;
-  for (let j = 0; j < m; j++) {
-    const hi = words[2 * j + 1];
-    // order-preserving: negatives (sign bit set) get their other 31 bits flipped - no branch
-    const key = hi ^ ((hi >> 31) & 0x7fffffff);
-    keys[j] = key;
-    if (key < kmin) kmin = key;
-    if (key > kmax) kmax = key;
-    // the least magnitude of the nonzero values (zeros are not pulled, see radixArgsortKeyed)
-    const magnitude = hi & 0x7fffffff;
-    const nonzero = (magnitude | words[2 * j]) !== 0;
-    if (nonzero && magnitude < amin) amin = magnitude;
-  }
-  radixArgsortKeyed(values, words, m, order, kmin, kmax, amin);
+  // order-preserving: negatives (sign bit set) get their other 31 bits flipped - no branch
+  for (let j = 0; j < m; j++) keys[j] = orderKey(words[2 * j + 1]);
+  radixArgsortKeyed(values, words, m, order);
   return true;
 }
 
 /**
- * radixArgsort with the first step done by the caller, who usually has the values in hand
- * anyway (gathering them): radixArgsortKeys()[j] = orderKey(words[2j + 1]) for j < m, with
- * kmin/kmax the least and greatest key and amin the least magnitude (words[2j + 1] &
- * 0x7fffffff) of the values other than +-0 (any smaller amin, e.g. the least over all values,
- * sorts the same, only with more keys colliding). Needs 24 < m <= ARGSORT_RADIX_CAPACITY
- * (else call radixArgsort).
+ * radixArgsort with the keys written by the caller, who usually has the values in hand anyway
+ * (gathering them): radixArgsortKeys()[j] = orderKey(words[2j + 1]) for j < m, except that -0
+ * may be given key 0 like +0. Needs 24 < m <= ARGSORT_RADIX_CAPACITY (else call radixArgsort).
  */
-export function radixArgsortKeyed(values: Float64Array, words: Int32Array, m: number, order: Int32Array, kmin: number, kmax: number, amin: number): void {
+export function radixArgsortKeyed(values: Float64Array, words: Int32Array, m: number, order: Int32Array): void {
+  radixSortPayload(values, words, 0, IDENTITY, m, m, order);
+}
+
+/** payload[j] = j: radixArgsortKeyed is radixSortPayload with positions as the payload. */
+const IDENTITY = Int32Array.from({ length: ARGSORT_RADIX_CAPACITY }, (_, j) => j);
+
+/**
+ * radixArgsortKeyed carrying a payload instead of positions: writes out[0..m) = payload[j] in
+ * ascending order of the j-th value, equal values in ascending j (stable). The value of entry j
+ * is values[base + payload[j]] (words = int32Words(values)): e.g. payload = securities and
+ * values = a whole date's row, so the caller gets securities in value order without an order
+ * -> position -> security lookup, and never copies the values. Every payload is below `limit`
+ * (e.g. the securities' count). Keys as for radixArgsortKeyed (radixArgsortKeys()[j] =
+ * orderKey of entry j's high word, -0 may be keyed 0 like +0); needs 24 < m <=
+ * ARGSORT_RADIX_CAPACITY.
+ *
+ * The key range is found here, not by the callers' gathers: their loops stay short, and any
+ * two callers find it the same way. When the payloads fit beside the keys in 32 bits (limit <=
+ * 2^(32 - key bits): up to 4096 securities at 20 key bits) the first counting pass moves one
+ * packed Int32 per entry instead of a key and a payload.
+ */
+export function radixSortPayload(
+  values: Float64Array, words: Int32Array, base: number, payload: Int32Array, m: number, limit: number, out: Int32Array,
+): void {
   const keys = ARGSORT_KEYS;
+  // the least and greatest key and the least magnitude of the nonzero keys (key ^ sign is the
+  // magnitude: hi & 0x7fffffff); a key of 0 is a zero (or a subnormal below 2^-1042, sorted as
+  // unpulled all the same)
+  let kmin = 2147483647;
+  let kmax = -2147483648;
+  let amin = 2147483647;
+  for (let j = 0; j < m; j++) {
+    const key = keys[j];
+    if (key < kmin) kmin = key;
+    if (key > kmax) kmax = key;
+    const magnitude = key === 0 ? 0x7fffffff : key ^ (key >> 31);
+    if (magnitude < amin) amin = magnitude;
+  }
   // key k >= 0 -> k - amin, k < 0 -> k + amin (monotone, stays in int32): written below as
   // k - ((amin ^ sign) - sign) with sign = k >> 31. Zeros (magnitude k ^ sign = 0) are not
   // pulled: +0 lands on the key of the least positive magnitude and -0 on that of the least
   // negative one, where comparing the doubles orders them; so returns with many exact zeros
-  // (unchanged prices) still get the range near 0 removed. (amin <= every nonzero magnitude,
-  // and a denormal with a zero high word makes it 0: then nothing is pulled.)
+  // (unchanged prices) still get the range near 0 removed. (amin <= every nonzero magnitude;
+  // a subnormal whose key is -1 makes it 0: then nothing is pulled.)
   const lo = kmin - (((((kmin ^ (kmin >> 31)) === 0 ? 0 : amin) ^ (kmin >> 31)) - (kmin >> 31)));
   const top = kmax - (((((kmax ^ (kmax >> 31)) === 0 ? 0 : amin) ^ (kmax >> 31)) - (kmax >> 31)));
   const range = top - lo;
@@ -303,7 +329,22 @@ export function radixArgsortKeyed(values: Float64Array, words: Int32Array, m: nu
   const hist = ARGSORT_HIST;
   hist.fill(0, 0, m0 + 1);
   hist.fill(0, H1, H1 + m1 + 1);
-  if (extra === 0) {
+  // packed: key << PACKED_PAYLOAD_BITS | payload (a key's top bit may make it negative: >>> reads it)
+  const packed = keyBits === ARGSORT_KEY_BITS && limit <= 1 << PACKED_PAYLOAD_BITS;
+  const low = packed ? PACKED_PAYLOAD_BITS : 0;
+  // the low word continues the key when the range is narrow (flipped for negatives, like the high word)
+  const lowShift = 32 - extra;
+  if (extra === 0 && packed) {
+    for (let j = 0; j < m; j++) {
+      const key = keys[j];
+      const sign = key >> 31;
+      const pull = (key ^ sign) === 0 ? 0 : amin;
+      const x = (((key - ((pull ^ sign) - sign) - lo) >>> shift) << PACKED_PAYLOAD_BITS) | payload[j];
+      keys[j] = x;
+      hist[(x >>> PACKED_PAYLOAD_BITS) & PACKED_DIGIT_MASK]++;
+      hist[H1 + (x >>> (PACKED_PAYLOAD_BITS + PACKED_DIGIT_BITS))]++;
+    }
+  } else if (extra === 0) {
     for (let j = 0; j < m; j++) {
       const key = keys[j];
       const sign = key >> 31;
@@ -314,16 +355,15 @@ export function radixArgsortKeyed(values: Float64Array, words: Int32Array, m: nu
       hist[H1 + (d >>> d0)]++;
     }
   } else {
-    // the low word continues the key (flipped for negatives, like the high word)
-    const lowShift = 32 - extra;
     for (let j = 0; j < m; j++) {
       const key = keys[j];
       const sign = key >> 31;
       const pull = (key ^ sign) === 0 ? 0 : amin;
-      const d = ((key - ((pull ^ sign) - sign) - lo) << extra) | ((words[2 * j] ^ sign) >>> lowShift);
-      keys[j] = d;
-      hist[d & m0]++;
-      hist[H1 + (d >>> d0)]++;
+      const d = ((key - ((pull ^ sign) - sign) - lo) << extra) | ((words[2 * (base + payload[j])] ^ sign) >>> lowShift);
+      const x = packed ? (d << PACKED_PAYLOAD_BITS) | payload[j] : d;
+      keys[j] = x;
+      hist[(x >>> low) & m0]++;
+      hist[H1 + (x >>> (low + d0))]++;
     }
   }
   let sum0 = 0;
@@ -339,18 +379,31 @@ export function radixArgsortKeyed(values: Float64Array, words: Int32Array, m: nu
     sum1 += c;
   }
   const keysB = ARGSORT_KEYS_B;
-  const positionsB = ARGSORT_POSITIONS_B;
-  for (let j = 0; j < m; j++) {
-    const d = keys[j];
-    const p = hist[d & m0]++;
-    keysB[p] = d;
-    positionsB[p] = j;
-  }
-  for (let j = 0; j < m; j++) {
-    const d = keysB[j];
-    const p = hist[H1 + (d >>> d0)]++;
-    keys[p] = d;
-    order[p] = positionsB[j];
+  const payloadB = ARGSORT_POSITIONS_B;
+  if (packed) {
+    for (let j = 0; j < m; j++) {
+      const x = keys[j];
+      keysB[hist[(x >>> PACKED_PAYLOAD_BITS) & PACKED_DIGIT_MASK]++] = x;
+    }
+    for (let j = 0; j < m; j++) {
+      const x = keysB[j];
+      const p = hist[H1 + (x >>> (PACKED_PAYLOAD_BITS + PACKED_DIGIT_BITS))]++;
+      keys[p] = x >>> PACKED_PAYLOAD_BITS;
+      out[p] = x & PACKED_PAYLOAD_MASK;
+    }
+  } else {
+    for (let j = 0; j < m; j++) {
+      const d = keys[j];
+      const p = hist[d & m0]++;
+      keysB[p] = d;
+      payloadB[p] = payload[j];
+    }
+    for (let j = 0; j < m; j++) {
+      const d = keysB[j];
+      const p = hist[H1 + (d >>> d0)]++;
+      keys[p] = d;
+      out[p] = payloadB[j];
+    }
   }
   // colliding keys form runs: order each run exactly by value (stable)
   let previous = keys[0];
@@ -365,11 +418,34 @@ export function radixArgsortKeyed(values: Float64Array, words: Int32Array, m: nu
     let end = j + 1;
     while (end < m && keys[end] === d) end++;
     const start = j - 1;
-    if (end - start <= ARGSORT_RUN_INSERTION_MAX) insertionSort(order, start, end, values);
-    else if (!allEqual(order, start, end, values)) mergeSortRun(order, start, end, values, positionsB);
+    if (end - start <= ARGSORT_RUN_INSERTION_MAX) insertionSortAt(out, start, end, values, base);
+    else if (!allEqualAt(out, start, end, values, base)) mergeSortRun(out, start, end, values, base, payloadB);
     if (end < m) previous = keys[end];
     j = end + 1;
   }
+}
+
+/**
+ * Stable insertion sort of out[start..end) by values[base + out[a]]: radixSortPayload's
+ * cross-sections of 24 or fewer (their payload in out[0..m) beforehand, in position order).
+ */
+export function insertionSortAt(out: Int32Array, start: number, end: number, values: Float64Array, base: number): void {
+  for (let a = start + 1; a < end; a++) {
+    const p = out[a];
+    const v = values[base + p];
+    let b = a - 1;
+    while (b >= start && values[base + out[b]] > v) {
+      out[b + 1] = out[b];
+      b--;
+    }
+    out[b + 1] = p;
+  }
+}
+
+function allEqualAt(order: Int32Array, start: number, end: number, values: Float64Array, base: number): boolean {
+  const v = values[base + order[start]];
+  for (let a = start + 1; a < end; a++) if (values[base + order[a]] !== v) return false;
+  return true;
 }
 
 /** Order-preserving Int32 key of a double's high word, without a branch (the same as sortKey). */
@@ -388,11 +464,11 @@ export function radixArgsortKeys(): Int32Array {
   return ARGSORT_KEYS;
 }
 
-/** Stable bottom-up merge sort of order[start..end) by value (buffer: at least end - start entries). */
-function mergeSortRun(order: Int32Array, start: number, end: number, values: Float64Array, buffer: Int32Array): void {
+/** Stable bottom-up merge sort of order[start..end) by values[base + order[a]] (buffer: at least end - start entries). */
+function mergeSortRun(order: Int32Array, start: number, end: number, values: Float64Array, base: number, buffer: Int32Array): void {
   const n = end - start;
   const CHUNK = 16;
-  for (let a = start; a < end; a += CHUNK) insertionSort(order, a, Math.min(a + CHUNK, end), values);
+  for (let a = start; a < end; a += CHUNK) insertionSortAt(order, a, Math.min(a + CHUNK, end), values, base);
   let src = order;
   let srcOff = start;
   let dst = buffer;
@@ -407,7 +483,7 @@ function mergeSortRun(order: Int32Array, start: number, end: number, values: Flo
       while (a < mid && b < hi) {
         const pa = src[srcOff + a];
         const pb = src[srcOff + b];
-        if (values[pb] < values[pa]) {
+        if (values[base + pb] < values[base + pa]) {
           dst[dstOff + o++] = pb;
           b++;
         } else {

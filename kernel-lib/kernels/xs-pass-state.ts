@@ -113,9 +113,13 @@ export interface SignalScratch {
   securityOf: Int32Array;
   /** Ungrouped: the security of each position when it is used today (every forward return), else -1. */
   usedSecurityOf: Int32Array;
-  /** radixArgsortKeys() holds this signal's sorted keys (until the next sort). */
+  /** radixArgsortKeys()[0..used) holds the sorted keys of `sorted` (until the next sort). */
   sortedKeys: boolean;
   order: Int32Array;
+  /** Ungrouped: the used names' securities in ascending signal order (sc.order itself, or usedSorted). */
+  sorted: Int32Array;
+  /** sorted, when built from an order over every finite value. */
+  usedSorted: Int32Array;
   finiteMark: Int32Array;
   m: number;
   /** Names with a finite signal and every forward return (counted while gathering). */
@@ -202,8 +206,9 @@ export function createPassState(
 
 export function createSignalScratch(N: number): SignalScratch {
   const values = new Float64Array(N);
+  const order = new Int32Array(N);
   return {
-    values, words: int32Words(values), securityOf: new Int32Array(N), usedSecurityOf: new Int32Array(N), sortedKeys: false, order: new Int32Array(N), finiteMark: new Int32Array(N),
+    values, words: int32Words(values), securityOf: new Int32Array(N), usedSecurityOf: new Int32Array(N), sortedKeys: false, order, sorted: order, usedSorted: new Int32Array(N), finiteMark: new Int32Array(N),
     m: 0, used: 0, rankAll: new Float64Array(N), countAll: new Int32Array(1), sumSquaresAll: new Float64Array(1),
   };
 }

@@ -1,7 +1,7 @@
-import { ARGSORT_RADIX_CAPACITY, int32Words, radixArgsort, radixArgsortKeyed, radixArgsortKeys } from './rank-sort';
+import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, radixArgsort, radixArgsortKeyed, radixArgsortKeys, radixSortPayload } from './rank-sort';
 import { ranksFromOrder } from './rank-walk';
 import { rankPearson } from './ic-rank-pearson';
-import { createPassState, createSignalScratch, type SignalScratch } from './xs-pass-state';
+import { createPassState, createSignalScratch, type PassState, type SignalScratch } from './xs-pass-state';
 import { finishSignal, rankSignal, walkHorizon, type DateContext } from './xs-signal-date';
 import { signalDateGrouped } from './xs-signal-date-grouped';
 import { forwardReturnsAt, type ForwardPrices } from './xs-forward-returns';
@@ -137,10 +137,10 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
   const from = range?.from ?? 0;
   const to = range?.to ?? T;
   const out = output ?? allocateResearchPass(input);
-  // keyed without signal pairs: one scratch whose values and used list are the module's own
-  // arrays (gatherShared writes them as compiled-in addresses)
+  // keyed without signal pairs: one scratch; the used names' securities are gathered into a
+  // module array (gatherUsed writes it as a compiled-in address) and sorted by radixSortPayload
   const shared = keyed && !input.correlation;
-  const perSignal: SignalScratch[] = input.correlation ? input.signals.map(() => createSignalScratch(N)) : [shared ? sharedSignalScratch(N) : createSignalScratch(N)];
+  const perSignal: SignalScratch[] = input.correlation ? input.signals.map(() => createSignalScratch(N)) : [createSignalScratch(N)];
   const d: DateContext = {
     t: 0, row: 0, stamp: 0, emit: false,
     forward: src ? st.fRows : input.forward,
@@ -154,6 +154,9 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
   const fSecurity = st.fSecurity;
   const maxHorizon = src ? Math.max(0, ...src.horizons) : 0;
   const signalWords = input.signals.map(int32Words);
+  // one signal and one horizon over the whole cross-section (an IC series): one loop gathers
+  // the names with both a finite signal and a finite forward return, and both sorts keep to them
+  const single = S === 1 && H === 1 && !grouped && keyed && !input.correlation;
   const fwdWords = fwd.map(int32Words);
   // the keyed path's rank walk reads usedSecurityOf only; signal pairs need every finite name's security
   const needSecurity = input.correlation;
@@ -177,12 +180,16 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
     }
     const base = src ? 0 : row;
     d.base = base;
+    if (single) {
+      singleDate(st, input.signals[0], signalWords[0], fwd[0], fwdWords[0], perSignal[0], out, d);
+      continue;
+    }
     // names with a finite return at the first horizon, then kept while the others have one too
     let nF = 0;
     // one horizon, emitting: the marks, the values and their sort keys in one loop
     const gathered = H === 1 && groupOf === null && emit && keyed;
     if (gathered) {
-      nF = markAndGather(fwd[0], fwdWords[0], base, N, fMark, stamp, fSecurity, st.fValues[0]);
+      nF = markAndGather(fwd[0], fwdWords[0], base, N, fMark, stamp, fSecurity);
     } else if (H === 1 && groupOf === null) {
       // one horizon: the marks are final in the same loop (a stamp of 0 marks nothing)
       const f0 = fwd[0];
@@ -219,38 +226,17 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
       for (let h = 0; h < H; h++) {
         const vals = st.fValues[h];
         const order = st.fOrder[h];
-        if (!gathered) gatherAndSort(fwd[h], fwdWords[h], base, fSecurity, nF, vals, st.fWords[h], order);
-        else if (nF > RADIX_MIN) radixArgsortKeyed(vals, st.fWords[h], nF, order, GATHER_RANGE[0], GATHER_RANGE[1], GATHER_RANGE[2]);
-        else radixArgsort(vals, st.fWords[h], nF, order);
+        const secs = st.fSecuritySorted[h];
+        // ungrouped and keyed: securities sorted by return straight away (the values stay in fwd[h])
+        const bySecurity = !grouped && keyed;
+        if (bySecurity) {
+          if (!gathered && nF > RADIX_MIN) gatherKeys(fwdWords[h], base, fSecurity, nF);
+          sortSecurities(fwd[h], fwdWords[h], base, fSecurity, nF, N, secs);
+        } else gatherAndSort(fwd[h], fwdWords[h], base, fSecurity, nF, vals, st.fWords[h], order);
         if (!grouped) {
           // in sorted order, contiguous: every signal walks these sequentially
-          const secs = st.fSecuritySorted[h];
-          const sorted = st.fValueSorted[h];
-          // in the same loop, the groups of equal returns (e.g. unchanged prices: 0), found
-          // once for every signal's walk: [start, end) ranges of sorted positions
-          const tieStart = st.fTieStart[h];
-          const tieEnd = st.fTieEnd[h];
-          let groups = 0;
-          let previous = NaN;
-          let runStart = 0;
-          for (let q = 0; q < nF; q++) {
-            const p = order[q];
-            const v = vals[p];
-            secs[q] = fSecurity[p];
-            sorted[q] = v;
-            if (v === previous) continue;
-            if (q - runStart > 1) {
-              tieStart[groups] = runStart;
-              tieEnd[groups++] = q;
-            }
-            runStart = q;
-            previous = v;
-          }
-          if (nF - runStart > 1) {
-            tieStart[groups] = runStart;
-            tieEnd[groups++] = nF;
-          }
-          st.fTieGroups[h] = groups;
+          if (!bySecurity) for (let q = 0; q < nF; q++) secs[q] = fSecurity[order[q]];
+          sortedReturns(st, h, fwd[h], base, nF);
         } else {
           ranksFromOrder(
             { order, m: nF, values: vals, securityOf: fSecurity, include: null, stamp, groupOf },
@@ -274,16 +260,24 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
       let m = 0;
       let used = 0;
       touchRow(sig, row, N);
-      if (groupOf === null && keyed) {
+      if (groupOf === null && shared) {
+        // the used names' securities and sort keys in one loop, sorted by signal (values read in place)
+        m = gatherUsed(sig, signalWords[s], row, N, fMark, stamp);
+        used = GATHER_USED_COUNT[0];
+        sc.m = m;
+        sc.used = used;
+        if (emit) so.finite[t] = m;
+        sc.sortedKeys = sortSecurities(sig, signalWords[s], row, SHARED_USED, used, N, sc.order);
+        sc.sorted = sc.order;
+      } else if (groupOf === null && keyed) {
         // gather the finite values and their sort keys in one loop (radixArgsortKeyed)
-        m = shared ? gatherShared(sig, signalWords[s], row, N, fMark, stamp) : gatherSignal(sig, signalWords[s], row, N, sc, fMark, stamp, needSecurity);
+        m = gatherSignal(sig, signalWords[s], row, N, sc, fMark, stamp, needSecurity);
         sc.m = m;
         sc.used = GATHER_USED_COUNT[0];
         if (emit) so.finite[t] = m;
-        if (m > RADIX_MIN) {
-          radixArgsortKeyed(svals, sc.words, m, sc.order, GATHER_RANGE[0], GATHER_RANGE[1], GATHER_RANGE[2]);
-          sc.sortedKeys = true;
-        } else sc.sortedKeys = radixArgsort(svals, sc.words, m, sc.order);
+        if (m > RADIX_MIN) radixArgsortKeyed(svals, sc.words, m, sc.order);
+        else radixArgsort(svals, sc.words, m, sc.order);
+        usedInOrder(sc);
       } else if (groupOf === null) {
         const usedSec = sc.usedSecurityOf;
         for (let i = 0; i < N; i++) {
@@ -299,7 +293,8 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
         if (emit) so.finite[t] = m;
         sc.m = m;
         sc.used = used;
-        sc.sortedKeys = radixArgsort(svals, sc.words, m, sc.order);
+        radixArgsort(svals, sc.words, m, sc.order);
+        usedInOrder(sc);
       } else {
         for (let i = 0; i < N; i++) {
           const v = sig[row + i];
@@ -327,7 +322,7 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
           );
         }
       }
-      if (groupOf === null) rankSignal(st, sc, s, d);
+      if (groupOf === null) rankSignal(st, sc, s, d, sig);
       else signalDateGrouped(st, sc, so, s, d, groupOf);
     }
     if (groupOf === null) {
@@ -338,6 +333,115 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
     if (emit && out.pairs.length) signalPairs(out.pairs, perSignal, stamp, t, N);
   }
   return out;
+}
+
+/**
+ * One date of a pass with one signal and one horizon, whole cross-section: the names with a
+ * finite signal and a finite forward return are gathered once with both sort keys
+ * (gatherPair), the signal is sorted and ranked over them (rankSignal), then the forward
+ * returns of the same names are sorted and walked. The forward walk over these names alone
+ * gives the same sums as over every name with a return (the others add +-0 and land in the
+ * spill bucket); forwardRows still counts every name with a return.
+ */
+function singleDate(
+  st: PassState, sig: Float64Array, sigWords: Int32Array, fwd: Float64Array, fwdWords: Int32Array,
+  sc: SignalScratch, out: ResearchPass, d: DateContext,
+): void {
+  const t = d.t;
+  const row = d.row;
+  const base = d.base;
+  const so = out.signals[0];
+  touchRow(sig, row, st.N);
+  const m = gatherPair(fwd, fwdWords, base, sig, sigWords, row, st.N);
+  const used = PAIR_COUNTS[1];
+  if (d.emit) {
+    out.forwardRows[t] = PAIR_COUNTS[0];
+    so.finite[t] = m;
+  }
+  sc.m = m;
+  sc.used = used;
+  sc.sortedKeys = sortSecurities(sig, sigWords, row, SHARED_USED, used, st.N, sc.order);
+  sc.sorted = sc.order;
+  rankSignal(st, sc, 0, d, sig);
+  if (d.emit) {
+    const keys = radixArgsortKeys();
+    for (let q = 0; q < used; q++) keys[q] = PAIR_KEYS[q];
+    sortSecurities(fwd, fwdWords, base, SHARED_USED, used, st.N, st.fSecuritySorted[0]);
+    st.nF = used;
+    sortedReturns(st, 0, fwd, base, used);
+    walkHorizon(st, out.signals, 0, d);
+  }
+  finishSignal(st, so, 0, d);
+}
+
+/** The forward sort keys of gatherPair. */
+const PAIR_KEYS = new Int32Array(ARGSORT_RADIX_CAPACITY);
+/** gatherPair's counts: names with a finite forward return, names with both. */
+const PAIR_COUNTS = new Int32Array(2);
+
+/**
+ * Names with a finite signal and a finite forward return on a date, in security order: their
+ * securities in SHARED_USED, the signal's sort keys in radixArgsortKeys() and the forward
+ * return's in PAIR_KEYS, -0 keyed as +0.
+ * Returns the count of finite signal values; PAIR_COUNTS = [finite returns, both].
+ */
+function gatherPair(fwd: Float64Array, fwdHigh: Int32Array, base: number, sig: Float64Array, sigHigh: Int32Array, row: number, N: number): number {
+  const keys = radixArgsortKeys();
+  let m = 0;
+  let nF = 0;
+  let used = 0;
+  for (let i = 0; i < N; i++) {
+    const f = fwd[base + i];
+    const v = sig[row + i];
+    const fOk = f - f === 0;
+    const sOk = v - v === 0;
+    nF += fOk ? 1 : 0;
+    m += sOk ? 1 : 0;
+    if (!(fOk && sOk)) continue;
+    SHARED_USED[used] = i;
+    const hi = sigHigh[2 * (row + i) + 1];
+    const key = v === 0 ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
+    keys[used] = key;
+    const fh = fwdHigh[2 * (base + i) + 1];
+    const fkey = f === 0 ? 0 : fh ^ ((fh >> 31) & 0x7fffffff);
+    PAIR_KEYS[used] = fkey;
+    used++;
+  }
+  PAIR_COUNTS[0] = nF;
+  PAIR_COUNTS[1] = used;
+  return m;
+}
+
+/**
+ * Horizon h's returns in sorted order (st.fSecuritySorted[h][0..n) already sorted by
+ * source[base + security]): their values (+ 0) in st.fValueSorted[h], contiguous for every
+ * signal's walk, and the groups of equal returns (e.g. unchanged prices: 0) as [start, end)
+ * ranges of sorted positions, found once for every walk.
+ */
+function sortedReturns(st: PassState, h: number, source: Float64Array, base: number, n: number): void {
+  const secs = st.fSecuritySorted[h];
+  const sorted = st.fValueSorted[h];
+  const tieStart = st.fTieStart[h];
+  const tieEnd = st.fTieEnd[h];
+  let groups = 0;
+  let previous = NaN;
+  let runStart = 0;
+  for (let q = 0; q < n; q++) {
+    const v = source[base + secs[q]] + 0;
+    sorted[q] = v;
+    if (v === previous) continue;
+    if (q - runStart > 1) {
+      tieStart[groups] = runStart;
+      tieEnd[groups++] = q;
+    }
+    runStart = q;
+    previous = v;
+  }
+  if (n - runStart > 1) {
+    tieStart[groups] = runStart;
+    tieEnd[groups++] = n;
+  }
+  st.fTieGroups[h] = groups;
 }
 
 /**
@@ -355,12 +459,9 @@ function touchRow(a: Float64Array, row: number, N: number): void {
 }
 let touchSink = 0;
 
-/** The least and greatest sort key and the least nonzero magnitude of the last gatherSignal. */
-const GATHER_RANGE = new Int32Array(3);
-
 /**
  * One signal's finite values on a date (row) and their sort keys in one loop, for
- * radixArgsortKeyed (keys in radixArgsortKeys(), their range in GATHER_RANGE): sc.values,
+ * radixArgsortKeyed (keys in radixArgsortKeys()): sc.values,
  * sc.usedSecurityOf (the security when every forward return exists, else -1), sc.securityOf
  * when asked; returns the count, the used count in GATHER_USED_COUNT. A function of its own:
  * in the pass's long body V8 kept fewer of its values in registers.
@@ -370,9 +471,6 @@ function gatherSignal(sig: Float64Array, sigHigh: Int32Array, row: number, N: nu
   const sSec = sc.securityOf;
   const usedSec = sc.usedSecurityOf;
   const keys = radixArgsortKeys();
-  let kmin = 2147483647;
-  let kmax = -2147483648;
-  let amin = 2147483647;
   let m = 0;
   let used = 0;
   for (let i = 0; i < N; i++) {
@@ -383,37 +481,26 @@ function gatherSignal(sig: Float64Array, sigHigh: Int32Array, row: number, N: nu
     const hi = sigHigh[2 * (row + i) + 1];
     const key = v === 0 ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
     keys[m] = key;
-    if (key < kmin) kmin = key;
-    if (key > kmax) kmax = key;
-    // the least magnitude of the nonzero values (radixArgsortKeyed)
-    const magnitude = v === 0 ? 0x7fffffff : hi & 0x7fffffff;
-    if (magnitude < amin) amin = magnitude;
     if (needSecurity) sSec[m] = i;
     const isUsed = fMark[i] === stamp;
     usedSec[m] = isUsed ? i : -1;
     used += isUsed ? 1 : 0;
     m++;
   }
-  GATHER_RANGE[0] = kmin;
-  GATHER_RANGE[1] = kmax;
-  GATHER_RANGE[2] = amin;
   GATHER_USED_COUNT[0] = used;
   return m;
 }
 
 /**
  * One horizon: marks the securities with a finite forward return (fMark = stamp, else 0),
- * lists them (securities) and gathers their values + 0 and sort keys (radixArgsortKeys(),
- * range in GATHER_RANGE) in one loop; returns their count.
+ * lists them (securities) with their sort keys (radixArgsortKeys(), -0 keyed as +0) in one
+ * loop, for radixSortPayload; returns their count.
  */
 function markAndGather(
   source: Float64Array, sourceWords: Int32Array, base: number, N: number,
-  fMark: Int32Array, stamp: number, securities: Int32Array, values: Float64Array,
+  fMark: Int32Array, stamp: number, securities: Int32Array,
 ): number {
   const keys = radixArgsortKeys();
-  let kmin = 2147483647;
-  let kmax = -2147483648;
-  let amin = 2147483647;
   let n = 0;
   for (let i = 0; i < N; i++) {
     const c = base + i;
@@ -422,75 +509,94 @@ function markAndGather(
     fMark[i] = ok ? stamp : 0;
     if (!ok) continue;
     securities[n] = i;
-    values[n] = v + 0;
     const hi = sourceWords[2 * c + 1];
     // the key of the stored v + 0 (-0 is stored as +0: key 0)
     const key = v === 0 ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
     keys[n] = key;
-    if (key < kmin) kmin = key;
-    if (key > kmax) kmax = key;
-    // zeros (unchanged prices) left out: the least magnitude of the nonzero values (radixArgsortKeyed)
-    const magnitude = v === 0 ? 0x7fffffff : hi & 0x7fffffff;
-    if (magnitude < amin) amin = magnitude;
     n++;
   }
-  GATHER_RANGE[0] = kmin;
-  GATHER_RANGE[1] = kmax;
-  GATHER_RANGE[2] = amin;
   return n;
 }
 
 /**
- * The one signal scratch of a keyed pass without signal pairs: values and the used list are
- * module arrays (ARGSORT_RADIX_CAPACITY long, so any keyed cross-section fits), which V8
- * compiles into gatherShared as constant addresses - about a third faster than the same loop
+ * A keyed pass without signal pairs gathers the used names' securities into
+ * a module array (ARGSORT_RADIX_CAPACITY long, so any keyed cross-section fits), which V8
+ * compiles into gatherUsed as a constant address - about a third faster than the same loop
  * writing arrays reached through the scratch object. One pass runs at a time per thread.
  */
-const SHARED_VALUES = new Float64Array(ARGSORT_RADIX_CAPACITY);
 const SHARED_USED = new Int32Array(ARGSORT_RADIX_CAPACITY);
 const GATHER_USED_COUNT = new Int32Array(1);
 
-function sharedSignalScratch(N: number): SignalScratch {
-  const sc = createSignalScratch(N);
-  sc.values = SHARED_VALUES;
-  sc.words = int32Words(SHARED_VALUES);
-  sc.usedSecurityOf = SHARED_USED;
-  return sc;
-}
-
-/** gatherSignal into SHARED_VALUES and SHARED_USED (no securityOf); the used count in GATHER_USED_COUNT. */
-function gatherShared(sig: Float64Array, sigHigh: Int32Array, row: number, N: number, fMark: Int32Array, stamp: number): number {
+/**
+ * A signal's used names on a date (finite value and every forward return), in security order:
+ * their securities in SHARED_USED and sort keys in radixArgsortKeys() (radixSortPayload reads
+ * the values in place; -0 gets the key of +0), their count in GATHER_USED_COUNT. Returns the count of finite values.
+ */
+function gatherUsed(sig: Float64Array, sigHigh: Int32Array, row: number, N: number, fMark: Int32Array, stamp: number): number {
   const keys = radixArgsortKeys();
-  let kmin = 2147483647;
-  let kmax = -2147483648;
-  let amin = 2147483647;
   let m = 0;
   let used = 0;
   for (let i = 0; i < N; i++) {
     const v = sig[row + i];
     if (v - v !== 0) continue;
-    SHARED_VALUES[m] = v + 0;
+    m++;
+    if (fMark[i] !== stamp) continue;
+    SHARED_USED[used] = i;
     const hi = sigHigh[2 * (row + i) + 1];
     const key = v === 0 ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
-    keys[m] = key;
-    if (key < kmin) kmin = key;
-    if (key > kmax) kmax = key;
-    const magnitude = v === 0 ? 0x7fffffff : hi & 0x7fffffff;
-    if (magnitude < amin) amin = magnitude;
-    const isUsed = fMark[i] === stamp;
-    SHARED_USED[m] = isUsed ? i : -1;
-    used += isUsed ? 1 : 0;
-    m++;
+    keys[used] = key;
+    used++;
   }
-  GATHER_RANGE[0] = kmin;
-  GATHER_RANGE[1] = kmax;
-  GATHER_RANGE[2] = amin;
   GATHER_USED_COUNT[0] = used;
   return m;
 }
 
+/** sc.sorted: the used names' securities in the signal's sorted order (from sc.order over every finite value). */
+function usedInOrder(sc: SignalScratch): void {
+  const order = sc.order;
+  const usedSec = sc.usedSecurityOf;
+  const list = sc.usedSorted;
+  let n = 0;
+  for (let j = 0; j < sc.m; j++) {
+    const i = usedSec[order[j]];
+    list[n] = i;
+    n += i >= 0 ? 1 : 0;
+  }
+  sc.sorted = list;
+  sc.sortedKeys = false;
+}
+
+/** The sort keys of source[base + securities[q]] (q < m), for radixSortPayload. */
+function gatherKeys(sourceWords: Int32Array, base: number, securities: Int32Array, m: number): void {
+  const keys = radixArgsortKeys();
+  for (let q = 0; q < m; q++) {
+    const c = base + securities[q];
+    const hi = sourceWords[2 * c + 1];
+    const lo = sourceWords[2 * c];
+    // -0 (high word 0x80000000, low word 0) gets the key of +0
+    const zero = (hi & 0x7fffffff) === 0 && lo === 0;
+    const key = zero ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
+    keys[q] = key;
+  }
+}
+
 /** Below this many values radixArgsort sorts by insertion (its keys are not used). */
 const RADIX_MIN = 24;
+
+/**
+ * out[0..n) = securities[0..n) in ascending order of values[base + security], stable: by
+ * radixSortPayload (their sort keys already in radixArgsortKeys()) above RADIX_MIN names, else
+ * by insertion. Returns whether radixArgsortKeys() now holds the sorted keys.
+ */
+function sortSecurities(values: Float64Array, words: Int32Array, base: number, securities: Int32Array, n: number, limit: number, out: Int32Array): boolean {
+  if (n > RADIX_MIN) {
+    radixSortPayload(values, words, base, securities, n, limit, out);
+    return true;
+  }
+  for (let q = 0; q < n; q++) out[q] = securities[q];
+  insertionSortAt(out, 0, n, values, base);
+  return false;
+}
 
 /**
  * values[q] = source[base + securities[q]] + 0 (q < m), then their ascending order; the sort
@@ -504,9 +610,6 @@ function gatherAndSort(source: Float64Array, sourceWords: Int32Array, base: numb
     return;
   }
   const keys = radixArgsortKeys();
-  let kmin = 2147483647;
-  let kmax = -2147483648;
-  let amin = 2147483647;
   for (let q = 0; q < m; q++) {
     const c = base + securities[q];
     const v = source[c];
@@ -515,13 +618,8 @@ function gatherAndSort(source: Float64Array, sourceWords: Int32Array, base: numb
     // the key of the stored v + 0 (-0 is stored as +0: key 0)
     const key = v === 0 ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
     keys[q] = key;
-    if (key < kmin) kmin = key;
-    if (key > kmax) kmax = key;
-    // zeros (unchanged prices) left out: the least magnitude of the nonzero values (radixArgsortKeyed)
-    const magnitude = v === 0 ? 0x7fffffff : hi & 0x7fffffff;
-    if (magnitude < amin) amin = magnitude;
   }
-  radixArgsortKeyed(values, words, m, order, kmin, kmax, amin);
+  radixArgsortKeyed(values, words, m, order);
 }
 
 /** Signal-signal Spearman over the names where both are finite (own ranks when the sets agree, else re-ranked). */

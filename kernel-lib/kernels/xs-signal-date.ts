@@ -56,7 +56,7 @@ const IMUL_MAX = CODE_IMUL_MAX;
  * every rank sum (IC, autocorrelation) is an exact integer in double precision, whatever the
  * order of summation; sums of returns keep the ascending forward-return order.
  */
-export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateContext): void {
+export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateContext, signal: Float64Array): void {
   const k = st.k;
   const usedList = st.usedLists[s];
   // the used list (signal order) only feeds 1-bar bucket means that are not one of the horizons
@@ -77,7 +77,8 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
   // Without buckets: bucket 0 and a limit never reached.
   const span = n - 1;
   let bucket = withBuckets ? 1 : 0;
-  let limit = withBuckets ? Math.floor(span / k) : 2147483647;
+  // (... | 0 = floor for these non-negative values: an int32, so the compare per name stays integer)
+  let limit = withBuckets ? (span / k) | 0 : 2147483647;
 
   // the first lag's autocorrelation and turnover ride along (autocorrelationAndTurnover): each
   // used name's code `lag` dates earlier is read where its code is written
@@ -95,31 +96,28 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
   let missXX4 = 0;
   let sameRun = 0;
 
-  const order = sc.order;
-  const values = sc.values;
-  const usedSec = sc.usedSecurityOf;
+  // used names in ascending signal order; their values are read in place (signal[row + i])
+  const secs = sc.sorted;
+  const row = d.row;
   const keys = radixArgsortKeys();
   const byKeys = sc.sortedKeys;
-  const m = sc.m;
   let ranked = 0;
   // sum of squared average ranks = squaresUpTo(n) minus, per tie group, what averaging removed
   let tieSquares = 0;
   // names in the current bucket (buckets only grow along the walk)
   let runCount = 0;
   let j = 0;
-  while (j < m) {
-    const p = order[j];
+  while (j < n) {
+    const i = secs[j];
     // equal values end up adjacent; sorted keys rule most of them out without reading values
     let e = j + 1;
     if (byKeys) {
-      while (e < m && keys[e] === keys[j] && values[order[e]] === values[p]) e++;
+      while (e < n && keys[e] === keys[j] && signal[row + secs[e]] === signal[row + i]) e++;
     } else {
-      while (e < m && values[order[e]] === values[p]) e++;
+      while (e < n && signal[row + secs[e]] === signal[row + i]) e++;
     }
     if (e === j + 1) {
-      const i = usedSec[p];
       j = e;
-      if (i < 0) continue;
       if (keepList) usedList[ranked] = i;
       ranked++;
       if (ranked - 1 > limit) {
@@ -129,7 +127,7 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
         sameRun = 0;
         do {
           bucket++;
-          limit = Math.floor((bucket * span) / k);
+          limit = ((bucket * span) / k) | 0;
         } while (ranked - 1 > limit);
       }
       runCount++;
@@ -152,9 +150,9 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
       }
       continue;
     }
-    let c = 0;
-    for (let a = j; a < e; a++) if (usedSec[order[a]] >= 0) c++;
-    if (c > 0) {
+    // a run of c equal values
+    const c = e - j;
+    {
       // min rank - 1 = ranked
       if (ranked > limit) {
         counts[c0 + bucket - 1] += runCount;
@@ -163,7 +161,7 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
         sameRun = 0;
         do {
           bucket++;
-          limit = Math.floor((bucket * span) / k);
+          limit = ((bucket * span) / k) | 0;
         } while (ranked > limit);
       }
       runCount += c;
@@ -171,8 +169,7 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
       const x2 = 2 * ranked + c + 1;
       const tieCode = (bucket << CODE_RANK_BITS) | x2;
       for (let a = j; a < e; a++) {
-        const i = usedSec[order[a]];
-        if (i < 0) continue;
+        const i = secs[a];
         code[i] = tieCode;
         if (keepList) usedList[ranked] = i;
         ranked++;
@@ -320,6 +317,16 @@ const WALK_VALS = new Float64Array(IMUL_MAX);
 /** Interleaved copies of the turnover counters (a power of 2). */
 const STAY_COPIES = 8;
 
+/**
+ * Names per chunk of the walks' integer rank-product sums: a product 2 * rank * rank is at
+ * most 2 nF^2, and a chunk's sum stays below 2^30 (V8's small integers: int32 adds, no
+ * conversion to double per name). The chunk sums are exact integers, so adding them to the
+ * double sums gives the same bits as adding every product there.
+ */
+function productChunk(nF: number): number {
+  return Math.max(1, Math.floor(0x3fffffff / Math.max(1, 2 * nF * nF)));
+}
+
 /** Sum of r^2 for r = 1..n (exact in double precision for n below ~10^5). */
 function squaresUpTo(n: number): number {
   return (n * (n + 1) * (2 * n + 1)) / 6;
@@ -352,6 +359,7 @@ function forwardWalkPair(
   let syyB = 0;
   let sfB = 0;
   let q = 0;
+  const chunk = productChunk(nF);
   // No branch on "used": an unused name's code has rank part 0 (adds 0 to the products) and
   // the spill bucket; its return is added as f * 0 = +-0, which leaves a sum unchanged - the
   // same bits as skipping it (docs/engine.md, "Kernel style").
@@ -359,21 +367,29 @@ function forwardWalkPair(
     const stop = g < tieGroups ? tieStart[g] : nF;
     const rA0 = rA;
     const rB0 = rB;
-    for (; q < stop; q++) {
-      const i = secs[q];
-      const f = vals[q];
-      const cA = codeA[i];
-      const uA = 1 - (cA >>> 31);
-      rA += uA;
-      sxyA += Math.imul(cA & RANK_MASK, rA);
-      sfA += f * uA;
-      sumA[cA >>> CODE_RANK_BITS] += f;
-      const cB = codeB[i];
-      const uB = 1 - (cB >>> 31);
-      rB += uB;
-      sxyB += Math.imul(cB & RANK_MASK, rB);
-      sfB += f * uB;
-      sumB[cB >>> CODE_RANK_BITS] += f;
+    while (q < stop) {
+      // rank products summed as small integers over a chunk, then added to the double sums
+      const chunkEnd = Math.min(stop, q + chunk);
+      let pA = 0;
+      let pB = 0;
+      for (; q < chunkEnd; q++) {
+        const i = secs[q];
+        const f = vals[q];
+        const cA = codeA[i];
+        const uA = 1 - (cA >>> 31);
+        rA += uA;
+        pA += Math.imul(cA & RANK_MASK, rA);
+        sfA += f * uA;
+        sumA[cA >>> CODE_RANK_BITS] += f;
+        const cB = codeB[i];
+        const uB = 1 - (cB >>> 31);
+        rB += uB;
+        pB += Math.imul(cB & RANK_MASK, rB);
+        sfB += f * uB;
+        sumB[cB >>> CODE_RANK_BITS] += f;
+      }
+      sxyA += pA;
+      sxyB += pB;
     }
     syyA += squaresUpTo(rA) - squaresUpTo(rA0);
     syyB += squaresUpTo(rB) - squaresUpTo(rB0);
@@ -429,17 +445,23 @@ function forwardWalk(
   let syy = 0;
   let sf = 0;
   let q = 0;
+  const chunk = productChunk(nF);
   for (let g = 0; g <= tieGroups; g++) {
     const stop = g < tieGroups ? tieStart[g] : nF;
     const r0 = r;
-    for (; q < stop; q++) {
-      const c = code[secs[q]];
-      const f = vals[q];
-      const u = 1 - (c >>> 31);
-      r += u;
-      sxy2 += Math.imul(c & RANK_MASK, r);
-      sf += f * u;
-      bucketSum[c >>> CODE_RANK_BITS] += f;
+    while (q < stop) {
+      const chunkEnd = Math.min(stop, q + chunk);
+      let p = 0;
+      for (; q < chunkEnd; q++) {
+        const c = code[secs[q]];
+        const f = vals[q];
+        const u = 1 - (c >>> 31);
+        r += u;
+        p += Math.imul(c & RANK_MASK, r);
+        sf += f * u;
+        bucketSum[c >>> CODE_RANK_BITS] += f;
+      }
+      sxy2 += p;
     }
     syy += squaresUpTo(r) - squaresUpTo(r0);
     if (g === tieGroups) break;

@@ -15,7 +15,7 @@ export function blocksOfDates(dates: number, threads: number, lags: number[]): I
 }
 
 /** Blocks handed out per thread (on average): enough to even out a thread that gets less CPU. */
-const BLOCKS_PER_THREAD = 6;
+const BLOCKS_PER_THREAD = 16;
 
 /** Runs blocks of dates until none is left (on the calling thread and in each worker). */
 export function runBlocks(input: ResearchPassInput, bounds: Int32Array, next: Int32Array, out: ResearchPass): void {

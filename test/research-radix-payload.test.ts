@@ -1,0 +1,97 @@
+import { strict as assert } from 'node:assert';
+import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, orderKey, radixArgsortKeys, radixSortPayload } from '../kernel-lib/kernels/rank-sort';
+import { lcg } from './research-reference';
+
+// radixSortPayload (the research pass's sort of securities by their value on a date, values
+// read in place) against Array.prototype.sort with a comparator: the payloads in ascending
+// order of value, equal values in the order the payloads were given (stable).
+
+const normal = (rnd: () => number) => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(6.283185307179586 * rnd());
+
+const cases: Record<string, (rnd: () => number) => number> = {
+  'returns of both signs': (rnd) => 0.02 * normal(rnd),
+  'many exact ties': (rnd) => Math.round((rnd() - 0.5) * 20) / 100,
+  'many exact zeros, both signs of zero': (rnd) => (rnd() < 0.3 ? (rnd() < 0.5 ? 0 : -0) : 0.02 * normal(rnd)),
+  'values closer than the key resolution (low-word keys)': (rnd) => 100 + Math.round(normal(rnd) * 1e4) * 1e-7,
+  'a huge outlier among small values (long key runs)': (rnd) => (rnd() < 0.001 ? 1e300 : 1 + rnd() * 1e-3),
+  'infinities, subnormals and zeros': (rnd) => [Infinity, -Infinity, 5e-324, -5e-324, 1e-310, 0, -0, rnd() - 0.5][Math.floor(rnd() * 8)],
+  'all equal': () => 3.25,
+};
+
+/** The caller's keys: orderKey of the high word, -0 keyed like +0 (as the pass's gathers do). */
+function writeKeys(values: Float64Array, base: number, payload: Int32Array, m: number): void {
+  const words = int32Words(values);
+  const keys = radixArgsortKeys();
+  for (let j = 0; j < m; j++) {
+    const v = values[base + payload[j]];
+    keys[j] = v === 0 ? 0 : orderKey(words[2 * (base + payload[j]) + 1]);
+  }
+}
+
+describe('research kernels: radixSortPayload (stable sort of payloads by values read in place)', () => {
+  for (const [name, draw] of Object.entries(cases)) {
+    it(`matches Array.prototype.sort on ${name}`, () => {
+      const rnd = lcg(name.length * 131);
+      for (const n of [25, 26, 100, 1000, 3000, 5000]) {
+        // a date's row of N values inside a longer matrix; the payload lists a subset of its cells
+        const N = n + 37;
+        const base = 3 * N;
+        const values = new Float64Array(5 * N);
+        for (let c = 0; c < values.length; c++) values[c] = draw(rnd);
+        const subset = Array.from({ length: N }, (_, i) => i).filter(() => rnd() < 0.97).slice(0, n);
+        const m = subset.length;
+        if (m <= 24) continue;
+        // securities in order (the pass) and shuffled; payload and key packed in one Int32
+        // (limit N <= 4096) or not (a limit of 2^20)
+        const shuffled = [...subset];
+        for (let a = shuffled.length - 1; a > 0; a--) {
+          const b = Math.floor(rnd() * (a + 1));
+          [shuffled[a], shuffled[b]] = [shuffled[b], shuffled[a]];
+        }
+        for (const [list, limit] of [[subset, N], [shuffled, N], [subset, 1 << 20]] as const) {
+          const payload = Int32Array.from(list);
+          writeKeys(values, base, payload, m);
+          const out = new Int32Array(m);
+          radixSortPayload(values, int32Words(values), base, payload, m, limit, out);
+          const expected = list.map((i, j) => ({ i, j })).sort((a, b) => {
+            const x = values[base + a.i];
+            const y = values[base + b.i];
+            return x < y ? -1 : x > y ? 1 : a.j - b.j;
+          });
+          assert.deepEqual(Array.from(out), expected.map((e) => e.i), `${name}, m = ${m}, limit ${limit}`);
+          // sorted keys: ascending, and distinct keys only between distinct values
+          const keys = radixArgsortKeys();
+          for (let q = 1; q < m; q++) {
+            assert.ok(keys[q - 1] <= keys[q]);
+            if (keys[q - 1] !== keys[q]) assert.ok(values[base + out[q - 1]] < values[base + out[q]], `${name}: keys split equal values at ${q}`);
+          }
+        }
+      }
+    });
+  }
+
+  it('insertionSortAt (the small cross-sections) is stable and exact', () => {
+    const rnd = lcg(3);
+    for (let n = 0; n <= 24; n++) {
+      const values = Float64Array.from({ length: 40 }, () => Math.round(rnd() * 6) / 2);
+      const payload = Array.from({ length: 40 }, (_, i) => i).filter(() => rnd() < 0.7).slice(0, n);
+      const out = Int32Array.from(payload);
+      insertionSortAt(out, 0, out.length, values, 0);
+      const expected = [...payload].sort((a, b) => values[a] - values[b] || payload.indexOf(a) - payload.indexOf(b));
+      assert.deepEqual(Array.from(out), expected);
+    }
+  });
+
+  it('accepts the largest keyed cross-section', function () {
+    this.timeout(20000);
+    const rnd = lcg(9);
+    const m = ARGSORT_RADIX_CAPACITY;
+    const values = Float64Array.from({ length: m }, () => Math.round(normal(rnd) * 1000) / 1000);
+    const payload = Int32Array.from({ length: m }, (_, j) => j);
+    writeKeys(values, 0, payload, m);
+    const out = new Int32Array(m);
+    radixSortPayload(values, int32Words(values), 0, payload, m, m, out);
+    const expected = Array.from(payload).sort((a, b) => values[a] - values[b] || a - b);
+    assert.deepEqual(Array.from(out), expected);
+  });
+});
