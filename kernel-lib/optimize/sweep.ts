@@ -56,7 +56,7 @@ export interface SweepOptions extends RunOptions {
 
 const MIN_WORK_PER_COLD_THREAD = 50_000_000;
 const MIN_WORK_PER_WARM_THREAD = 4_000_000;
-/** Pairs x bars per chunk on the calling thread (~20 ms): progress and cancellation in between. */
+/** Pairs x bars per chunk on the calling thread (~15 ms): progress and cancellation in between. */
 const INLINE_CHUNK_WORK = 20_000_000;
 
 /** Runs the sma_cross parameter sets through the sweep kernel; outcomes in input order. */
@@ -108,8 +108,10 @@ export async function sweepSmaCross(
   };
   // Stage 1: the calling thread logs the first range of bars while workers log the others.
   const index = crossingIndex(input);
-  const bounds = Array.from({ length: (threaded ? threads : 1) + 1 }, (_, i) => Math.round((i * n) / (threaded ? threads : 1)));
-  const remoteLogs = threaded ? options.runner!.crossings(bounds.slice(1, -1).map((from, i) => ({ input, from, to: bounds[i + 2] })), { signal: options.signal }) : Promise.resolve([]);
+  const shares = threaded ? threads : 1;
+  const bounds = Array.from({ length: shares + 1 }, (_, i) => Math.round((i * n) / shares));
+  const remoteTasks = bounds.slice(1, -1).map((from, i) => ({ input, from, to: bounds[i + 2] }));
+  const remoteLogs = threaded ? options.runner!.crossings(remoteTasks, { signal: options.signal }) : Promise.resolve([]);
   const ownLog = crossingLog(input, index, 0, bounds[1]);
   const events = groupCrossings(index, [ownLog, ...(await remoteLogs)]);
   const metricCount = METRIC_NAMES.length;
