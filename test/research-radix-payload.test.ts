@@ -70,6 +70,50 @@ describe('research kernels: radixSortPayload (stable sort of payloads by values 
     });
   }
 
+  // Packed sorts of 256+ keys take the key range from every 8th key and pin the others to its
+  // ends: data where the keys off the sample fall outside it (or hold the smallest magnitudes)
+  // must still come out in exact order.
+  const offSample: Record<string, (j: number, rnd: () => number) => number> = {
+    'outliers only off the sample': (j, rnd) => (j % 8 !== 0 && rnd() < 0.02 ? (rnd() - 0.5) * 1e6 : 0.02 * normal(rnd)),
+    'smallest magnitudes and zeros only off the sample': (j, rnd) =>
+      j % 8 === 0 ? (rnd() < 0.5 ? 1 : -1) * (1 + rnd()) : [1e-300, -1e-300, 0, -0, 5e-324, 1e-5, -1e-5, rnd() - 0.5][Math.floor(rnd() * 8)],
+    'sample all equal, the rest spread': (j, rnd) => (j % 8 === 0 ? 1 : normal(rnd)),
+    'sample in a narrow range, the rest wide': (j, rnd) => (j % 8 === 0 ? 1 + rnd() * 1e-9 : normal(rnd) * 10),
+    'most keys above the sampled range (long pinned runs)': (j, rnd) => (j % 8 === 0 ? normal(rnd) : 100 + rnd() * (rnd() < 0.5 ? 1 : 1e-12)),
+    'sample positive, the rest of both signs': (j, rnd) => (j % 8 === 0 ? 1 + rnd() : (rnd() - 0.5) * 4),
+    'ties across the pinned ends': (j, rnd) => (j % 8 === 0 ? Math.round(normal(rnd) * 4) / 4 : Math.round(normal(rnd) * 40) / 4),
+  };
+  for (const [name, draw] of Object.entries(offSample)) {
+    it(`matches Array.prototype.sort when the sampled key range misses keys: ${name}`, () => {
+      const rnd = lcg(name.length * 17 + 5);
+      for (const m of [255, 256, 257, 1000, 3000, 4096]) {
+        const values = Float64Array.from({ length: m }, (_, j) => draw(j, rnd));
+        const shuffled = Array.from({ length: m }, (_, j) => j);
+        for (let a = m - 1; a > 0; a--) {
+          const b = Math.floor(rnd() * (a + 1));
+          [shuffled[a], shuffled[b]] = [shuffled[b], shuffled[a]];
+        }
+        for (const list of [Array.from({ length: m }, (_, j) => j), shuffled]) {
+          const payload = Int32Array.from(list);
+          writeKeys(values, 0, payload, m);
+          const out = new Int32Array(m);
+          radixSortPayload(values, int32Words(values), 0, payload, m, m, out);
+          const expected = list.map((i, j) => ({ i, j })).sort((a, b) => {
+            const x = values[a.i];
+            const y = values[b.i];
+            return x < y ? -1 : x > y ? 1 : a.j - b.j;
+          });
+          assert.deepEqual(Array.from(out), expected.map((e) => e.i), `${name}, m = ${m}`);
+          const keys = radixArgsortKeys();
+          for (let q = 1; q < m; q++) {
+            assert.ok(keys[q - 1] <= keys[q], `${name}: keys not ascending at ${q}`);
+            if (keys[q - 1] !== keys[q]) assert.ok(values[out[q - 1]] < values[out[q]], `${name}: keys split equal values at ${q}`);
+          }
+        }
+      }
+    });
+  }
+
   it('insertionSortAt (the small cross-sections) is stable and exact', () => {
     const rnd = lcg(3);
     for (let n = 0; n <= 24; n++) {
