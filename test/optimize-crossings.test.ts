@@ -3,7 +3,7 @@ import { loadPriceFile } from '../kernel-lib/data/load-price-file';
 import { syntheticPanel } from '../kernel-lib/data/synthetic';
 import { toSecurityArrays } from '../kernel-lib/kernels/bridge';
 import { smaRows } from '../kernel-lib/kernels/rolling';
-import { crossingEvents, crossingIndex, crossingLog, groupCrossings, type CrossingEvents, type SmaCrossSweepInput } from '../kernel-lib/optimize/sma-cross-kernel';
+import { crossingIndex, crossingLog, groupCrossings, type CrossingEvents, type SmaCrossSweepInput } from '../kernel-lib/optimize/sma-cross-kernel';
 import { sharedData } from './helpers';
 
 function sweepInput(close: Float64Array, pairs: [number, number, boolean][]): SmaCrossSweepInput {
@@ -17,6 +17,12 @@ function sweepInput(close: Float64Array, pairs: [number, number, boolean][]): Sm
     allowShort: Uint8Array.from(pairs, ([, , short]) => (short ? 1 : 0)),
     lag: 1, costRate: 0, periodsPerYear: 252,
   };
+}
+
+/** Stage 1 in one pass over all bars, as the sweep runs it on the calling thread alone. */
+function crossingEvents(input: SmaCrossSweepInput): CrossingEvents {
+  const index = crossingIndex(input);
+  return groupCrossings(index, [crossingLog(input, index, 0, input.close.length)]);
 }
 
 /** Events of pair k, as the kernel groups them. */

@@ -1,4 +1,4 @@
-import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, radixArgsort, radixArgsortKeyed, radixArgsortKeys, radixSortPayload } from './rank-sort';
+import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, orderKey, radixArgsort, radixArgsortKeyed, radixArgsortKeys, radixSortPayload } from './rank-sort';
 import { ranksFromOrder } from './rank-walk';
 import { rankPearson } from './ic-rank-pearson';
 import { createPassState, createSignalScratch, type PassState, type SignalScratch } from './xs-pass-state';
@@ -400,10 +400,10 @@ function gatherPair(fwd: Float64Array, fwdHigh: Int32Array, base: number, sig: F
     if (!(fOk && sOk)) continue;
     SHARED_USED[used] = i;
     const hi = sigHigh[2 * (row + i) + 1];
-    const key = v === 0 ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
+    const key = v === 0 ? 0 : orderKey(hi);
     keys[used] = key;
     const fh = fwdHigh[2 * (base + i) + 1];
-    const fkey = f === 0 ? 0 : fh ^ ((fh >> 31) & 0x7fffffff);
+    const fkey = f === 0 ? 0 : orderKey(fh);
     PAIR_KEYS[used] = fkey;
     used++;
   }
@@ -479,7 +479,7 @@ function gatherSignal(sig: Float64Array, sigHigh: Int32Array, row: number, N: nu
     svals[m] = v + 0;
     // the key of the stored value v + 0, from the input's high word (-0 is stored as +0: key 0)
     const hi = sigHigh[2 * (row + i) + 1];
-    const key = v === 0 ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
+    const key = v === 0 ? 0 : orderKey(hi);
     keys[m] = key;
     if (needSecurity) sSec[m] = i;
     const isUsed = fMark[i] === stamp;
@@ -511,7 +511,7 @@ function markAndGather(
     securities[n] = i;
     const hi = sourceWords[2 * c + 1];
     // the key of the stored v + 0 (-0 is stored as +0: key 0)
-    const key = v === 0 ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
+    const key = v === 0 ? 0 : orderKey(hi);
     keys[n] = key;
     n++;
   }
@@ -543,7 +543,7 @@ function gatherUsed(sig: Float64Array, sigHigh: Int32Array, row: number, N: numb
     if (fMark[i] !== stamp) continue;
     SHARED_USED[used] = i;
     const hi = sigHigh[2 * (row + i) + 1];
-    const key = v === 0 ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
+    const key = v === 0 ? 0 : orderKey(hi);
     keys[used] = key;
     used++;
   }
@@ -575,7 +575,7 @@ function gatherKeys(sourceWords: Int32Array, base: number, securities: Int32Arra
     const lo = sourceWords[2 * c];
     // -0 (high word 0x80000000, low word 0) gets the key of +0
     const zero = (hi & 0x7fffffff) === 0 && lo === 0;
-    const key = zero ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
+    const key = zero ? 0 : orderKey(hi);
     keys[q] = key;
   }
 }
@@ -616,7 +616,7 @@ function gatherAndSort(source: Float64Array, sourceWords: Int32Array, base: numb
     values[q] = v + 0;
     const hi = sourceWords[2 * c + 1];
     // the key of the stored v + 0 (-0 is stored as +0: key 0)
-    const key = v === 0 ? 0 : hi ^ ((hi >> 31) & 0x7fffffff);
+    const key = v === 0 ? 0 : orderKey(hi);
     keys[q] = key;
   }
   radixArgsortKeyed(values, words, m, order);

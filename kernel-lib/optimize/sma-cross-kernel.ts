@@ -38,7 +38,7 @@ export interface SmaCrossSweepInput {
 }
 
 /**
- * Stage 2 over pairs [from, to), given the events of all pairs (crossingEvents): their metrics
+ * Stage 2 over pairs [from, to), given the events of all pairs (groupCrossings): their metrics
  * into `out` (row k - from, slots of `Metric`, `metricCount` per row). A pair whose slow SMA
  * never exists (too few bars) gets NaN metrics and `bars_in_market` = -1 (the caller reports it
  * as a failure).
@@ -242,12 +242,6 @@ export function crossingLog(input: SmaCrossSweepInput, index: CrossingIndex, fro
 /** Stage 1 over bars [from, to) (one thread's share). */
 export function crossingRange(input: SmaCrossSweepInput, from: number, to: number): CrossingLog {
   return crossingLog(input, crossingIndex(input), from, to);
-}
-
-/** Stage 1 over all bars on the calling thread. */
-export function crossingEvents(input: SmaCrossSweepInput): CrossingEvents {
-  const index = crossingIndex(input);
-  return groupCrossings(index, [crossingLog(input, index, 0, input.close.length)]);
 }
 
 /** The logs of consecutive bar ranges, in order, grouped by crossing. */

@@ -34,36 +34,37 @@ export async function signalMatrix(aligned: pl.DataFrame | pl.LazyFrame, panel: 
   const { day0, index } = dayIndex(panel.calendar);
   const { code, day } = rows;
   const signal = rows.columns.__signal;
-  const seen = new Uint8Array(T * N);
   let placed = 0;
-  for (let r = 0; r < rows.rows; r++) {
-    const g = code[r];
-    if (g < 0) {
-      dropped.unknown_security++;
-      continue;
-    }
-    const d = day[r] - day0;
-    const t = d >= 0 && d < index.length ? index[d] : -1;
-    if (t < 0) {
-      dropped.off_calendar++;
-      continue;
-    }
-    const s = signal[r];
-    if (!(s - s === 0)) {
-      dropped.non_finite++;
-      continue;
-    }
-    const cell = t * N + g;
-    if (seen[cell]) {
-      // alignSignal keeps one row per (security, trade date); a second one here is counted and replaces the first
-      dropped.duplicate_trade_date++;
-      placed--;
-    }
-    seen[cell] = 1;
-    values[cell] = s;
-    placed++;
-  }
+  for (let r = 0; r < rows.rows; r++) placed += placeRow(values, N, day0, index, code[r], day[r], signal[r], dropped);
   return { values, placed, dropped };
+}
+
+/**
+ * Places one aligned row (panel column g, trade day, signal) into `values` (all NaN to begin
+ * with), or counts why it cannot be placed. Returns the change in placed rows: 1, or 0 for a
+ * dropped row and for a second row of the same cell, which is counted and replaces the first
+ * (alignSignal keeps one row per security and trade date).
+ */
+function placeRow(values: Float64Array, N: number, day0: number, index: Int32Array, g: number, tradeDay: number, s: number, dropped: SignalMatrix['dropped']): number {
+  if (g < 0) {
+    dropped.unknown_security++;
+    return 0;
+  }
+  const d = tradeDay - day0;
+  const t = d >= 0 && d < index.length ? index[d] : -1;
+  if (t < 0) {
+    dropped.off_calendar++;
+    return 0;
+  }
+  if (!(s - s === 0)) {
+    dropped.non_finite++;
+    return 0;
+  }
+  const cell = t * N + g;
+  const first = values[cell] !== values[cell]; // placed values are finite: a number here was placed before
+  if (!first) dropped.duplicate_trade_date++;
+  values[cell] = s;
+  return first ? 1 : 0;
 }
 
 /**
@@ -82,37 +83,11 @@ export function matrixFromAlignment(alignment: Alignment, panel: Pick<XsPanel, '
   const column = new Map(panel.securities.map((s, i) => [s, i]));
   const panelCode = Int32Array.from(arrays.names, (name) => column.get(name) ?? -1);
   const { day0, index } = dayIndex(panel.calendar);
-  const span = index.length;
   const { code, signal } = arrays;
-  const n = arrays.rows;
   let placed = 0;
-  for (let r = 0; r < n; r++) {
-    if (reason[r] !== 0) continue;
+  for (let r = 0; r < arrays.rows; r++) {
     // kept rows have an id (null ids are dropped by the contract)
-    const g = panelCode[code[r]];
-    if (g < 0) {
-      dropped.unknown_security++;
-      continue;
-    }
-    const d = tradeDay[r] - day0;
-    const t = d >= 0 && d < span ? index[d] : -1;
-    if (t < 0) {
-      dropped.off_calendar++;
-      continue;
-    }
-    const s = signal[r];
-    if (!(s - s === 0)) {
-      dropped.non_finite++;
-      continue;
-    }
-    const cell = t * N + g;
-    // placed values are finite, so a non-NaN cell was placed before
-    if (values[cell] === values[cell]) {
-      dropped.duplicate_trade_date++;
-      placed--;
-    }
-    values[cell] = s;
-    placed++;
+    if (reason[r] === 0) placed += placeRow(values, N, day0, index, panelCode[code[r]], tradeDay[r], signal[r], dropped);
   }
   return { values, placed, dropped };
 }
