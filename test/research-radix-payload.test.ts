@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, orderKey, radixArgsortKeys, radixSortPayload } from '../kernel-lib/kernels/rank-sort';
+import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, orderKey, radixArgsortKeys, radixSortPayload, sortKeyRun } from '../kernel-lib/kernels/rank-sort';
 import { lcg } from './research-reference';
 
 // radixSortPayload (the research pass's sort of securities by their value on a date, values
@@ -110,6 +110,35 @@ describe('research kernels: radixSortPayload (stable sort of payloads by values 
             if (keys[q - 1] !== keys[q]) assert.ok(values[out[q - 1]] < values[out[q]], `${name}: keys split equal values at ${q}`);
           }
         }
+      }
+    });
+  }
+
+  // exact = false leaves runs of colliding keys in input order for the caller (rankSignal) to
+  // order with sortKeyRun as it walks the keys: together the same order as the exact sort
+  for (const [name, draw] of Object.entries({ ...cases, 'ties across pinned ends': (rnd: () => number) => Math.round(normal(rnd) * 40) / 4 })) {
+    it(`exact = false, then sortKeyRun on every run of equal keys, matches the exact sort on ${name}`, () => {
+      const rnd = lcg(name.length * 7 + 1);
+      for (const m of [25, 300, 3000, 4096]) {
+        const values = Float64Array.from({ length: m }, () => draw(rnd));
+        const payload = Int32Array.from({ length: m }, (_, j) => j);
+        writeKeys(values, 0, payload, m);
+        const exact = new Int32Array(m);
+        radixSortPayload(values, int32Words(values), 0, payload, m, m, exact);
+        writeKeys(values, 0, payload, m);
+        const out = new Int32Array(m);
+        radixSortPayload(values, int32Words(values), 0, payload, m, m, out, false);
+        const keys = radixArgsortKeys();
+        let runs = 0;
+        for (let j = 0; j + 1 < m; ) {
+          if (keys[j + 1] !== keys[j]) {
+            j++;
+            continue;
+          }
+          j = sortKeyRun(out, j, m, values, 0);
+          runs++;
+        }
+        assert.deepEqual(Array.from(out), Array.from(exact), `${name}, m = ${m} (${runs} runs of equal keys)`);
       }
     });
   }

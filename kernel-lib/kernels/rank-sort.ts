@@ -290,9 +290,13 @@ const IDENTITY = Int32Array.from({ length: ARGSORT_RADIX_CAPACITY }, (_, j) => j
  * two callers find it the same way. When the payloads fit beside the keys in 32 bits (limit <=
  * 2^(32 - key bits): up to 4096 securities at 20 key bits) the first counting pass moves one
  * packed Int32 per entry instead of a key and a payload.
+ *
+ * With exact = false, entries whose reduced keys collide are left in input order: a caller
+ * that walks the sorted keys anyway orders each run of equal keys itself (sortKeyRun) when it
+ * meets one, instead of a separate pass here.
  */
 export function radixSortPayload(
-  values: Float64Array, words: Int32Array, base: number, payload: Int32Array, m: number, limit: number, out: Int32Array,
+  values: Float64Array, words: Int32Array, base: number, payload: Int32Array, m: number, limit: number, out: Int32Array, exact = true,
 ): void {
   const keys = ARGSORT_KEYS;
   const keyBits = Math.min(ARGSORT_KEY_BITS, 2 * (32 - Math.clz32(m - 1)));
@@ -307,7 +311,7 @@ export function radixSortPayload(
     findRange(keys, m, SAMPLE_STRIDE);
     if (rangeOf() >= keyBits) {
       pinnedKeys(payload, m, keyBits);
-      radixPasses(values, base, payload, m, keyBits, true, out);
+      radixPasses(values, base, payload, m, keyBits, true, out, exact);
       return;
     }
   }
@@ -358,7 +362,7 @@ export function radixSortPayload(
       hist[H1 + (x >>> (low + d0))]++;
     }
   }
-  radixPasses(values, base, payload, m, keyBits, packed, out);
+  radixPasses(values, base, payload, m, keyBits, packed, out, exact);
 }
 
 /** Packed sorts of at least this many keys take their key range from a sample. */
@@ -452,7 +456,7 @@ function pinnedKeys(payload: Int32Array, m: number, keyBits: number): void {
  * counted), then the exact order of colliding keys: out[0..m) the payloads in order, keys[0..m)
  * the sorted keys.
  */
-function radixPasses(values: Float64Array, base: number, payload: Int32Array, m: number, keyBits: number, packed: boolean, out: Int32Array): void {
+function radixPasses(values: Float64Array, base: number, payload: Int32Array, m: number, keyBits: number, packed: boolean, out: Int32Array, exact: boolean): void {
   const keys = ARGSORT_KEYS;
   const d0 = (keyBits + 1) >> 1;
   const d1 = keyBits - d0;
@@ -499,6 +503,7 @@ function radixPasses(values: Float64Array, base: number, payload: Int32Array, m:
       out[p] = payloadB[j];
     }
   }
+  if (!exact) return;
   // colliding keys form runs: order each run exactly by value (stable)
   let previous = keys[0];
   let j = 1;
@@ -509,14 +514,26 @@ function radixPasses(values: Float64Array, base: number, payload: Int32Array, m:
       j++;
       continue;
     }
-    let end = j + 1;
-    while (end < m && keys[end] === d) end++;
-    const start = j - 1;
-    if (end - start <= ARGSORT_RUN_INSERTION_MAX) insertionSortAt(out, start, end, values, base);
-    else if (!allEqualAt(out, start, end, values, base)) mergeSortRun(out, start, end, values, base, payloadB);
+    const end = sortKeyRun(out, j - 1, m, values, base);
     if (end < m) previous = keys[end];
     j = end + 1;
   }
+}
+
+/**
+ * After a sort that left colliding keys unordered (radixSortPayload with exact = false): puts
+ * the run of equal sorted keys that starts at `start` (radixArgsortKeys()[start + 1] ===
+ * radixArgsortKeys()[start]) in exact order by values[base + out[a]], stable, and returns
+ * where the run ends.
+ */
+export function sortKeyRun(out: Int32Array, start: number, m: number, values: Float64Array, base: number): number {
+  const keys = ARGSORT_KEYS;
+  const d = keys[start];
+  let end = start + 2;
+  while (end < m && keys[end] === d) end++;
+  if (end - start <= ARGSORT_RUN_INSERTION_MAX) insertionSortAt(out, start, end, values, base);
+  else if (!allEqualAt(out, start, end, values, base)) mergeSortRun(out, start, end, values, base, ARGSORT_POSITIONS_B);
+  return end;
 }
 
 /**

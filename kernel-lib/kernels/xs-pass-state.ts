@@ -113,7 +113,10 @@ export interface SignalScratch {
   securityOf: Int32Array;
   /** Ungrouped: the security of each position when it is used today (every forward return), else -1. */
   usedSecurityOf: Int32Array;
-  /** radixArgsortKeys()[0..used) holds the sorted keys of `sorted` (until the next sort). */
+  /**
+   * radixArgsortKeys()[0..used) holds the sorted keys of `sorted` (until the next sort); names
+   * whose keys collide may still be out of value order (rankSignal orders them: sortKeyRun).
+   */
   sortedKeys: boolean;
   order: Int32Array;
   /** Ungrouped: the used names' securities in ascending signal order (sc.order itself, or usedSorted). */

@@ -184,7 +184,7 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
       singleDate(st, input.signals[0], signalWords[0], fwd[0], fwdWords[0], perSignal[0], out, d);
       continue;
     }
-    // names with a finite return at the first horizon, then kept while the others have one too
+    // names with a finite return at every horizon
     let nF = 0;
     // one horizon, emitting: the marks, the values and their sort keys in one loop
     const gathered = H === 1 && groupOf === null && emit && keyed;
@@ -201,26 +201,8 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
         nF += ok ? 1 : 0;
       }
     } else {
-      const f0 = H > 0 ? fwd[0] : null;
-      for (let i = 0; i < N; i++) {
-        if (groupOf !== null && groupOf[i] < 0) continue;
-        const v = f0 === null ? 0 : f0[base + i];
-        fSecurity[nF] = i;
-        nF += v - v === 0 ? 1 : 0;
-      }
+      nF = namesWithEveryReturn(fwd, base, N, groupOf, fSecurity, fMark, stamp);
     }
-    for (let h = 1; h < H; h++) {
-      const f = fwd[h];
-      let kept = 0;
-      for (let q = 0; q < nF; q++) {
-        const i = fSecurity[q];
-        const v = f[base + i];
-        fSecurity[kept] = i;
-        kept += v - v === 0 ? 1 : 0;
-      }
-      nF = kept;
-    }
-    if (!(H === 1 && groupOf === null)) for (let q = 0; q < nF; q++) fMark[fSecurity[q]] = stamp;
     st.nF = nF;
     if (emit) {
       for (let h = 0; h < H; h++) {
@@ -267,7 +249,7 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
         sc.m = m;
         sc.used = used;
         if (emit) so.finite[t] = m;
-        sc.sortedKeys = sortSecurities(sig, signalWords[s], row, SHARED_USED, used, N, sc.order);
+        sc.sortedKeys = sortSecurities(sig, signalWords[s], row, SHARED_USED, used, N, sc.order, false);
         sc.sorted = sc.order;
       } else if (groupOf === null && keyed) {
         // gather the finite values and their sort keys in one loop (radixArgsortKeyed)
@@ -360,7 +342,7 @@ function singleDate(
   }
   sc.m = m;
   sc.used = used;
-  sc.sortedKeys = sortSecurities(sig, sigWords, row, SHARED_USED, used, st.N, sc.order);
+  sc.sortedKeys = sortSecurities(sig, sigWords, row, SHARED_USED, used, st.N, sc.order, false);
   sc.sorted = sc.order;
   rankSignal(st, sc, 0, d, sig);
   if (d.emit) {
@@ -391,18 +373,19 @@ function gatherPair(fwd: Float64Array, fwdHigh: Int32Array, base: number, sig: F
   let nF = 0;
   let used = 0;
   for (let i = 0; i < N; i++) {
+    // every array is read before the first branch (see gatherUsed)
     const f = fwd[base + i];
     const v = sig[row + i];
+    const hi = sigHigh[2 * (row + i) + 1];
+    const fh = fwdHigh[2 * (base + i) + 1];
     const fOk = f - f === 0;
     const sOk = v - v === 0;
     nF += fOk ? 1 : 0;
     m += sOk ? 1 : 0;
     if (!(fOk && sOk)) continue;
     SHARED_USED[used] = i;
-    const hi = sigHigh[2 * (row + i) + 1];
     const key = v === 0 ? 0 : orderKey(hi);
     keys[used] = key;
-    const fh = fwdHigh[2 * (base + i) + 1];
     const fkey = f === 0 ? 0 : orderKey(fh);
     PAIR_KEYS[used] = fkey;
     used++;
@@ -445,6 +428,40 @@ function sortedReturns(st: PassState, h: number, source: Float64Array, base: num
 }
 
 /**
+ * The names (in group, when grouped) with a finite return at every horizon, in security order
+ * (securities), marked fMark = stamp; returns their count. A function of its own: V8 compiles
+ * it fully at once, where the pass's long body ran its loops in less optimized code.
+ */
+function namesWithEveryReturn(
+  fwd: Float64Array[], base: number, N: number, groupOf: Int32Array | null,
+  securities: Int32Array, fMark: Int32Array, stamp: number,
+): number {
+  const H = fwd.length;
+  const f0 = H > 0 ? fwd[0] : null;
+  let n = 0;
+  for (let i = 0; i < N; i++) {
+    if (groupOf !== null && groupOf[i] < 0) continue;
+    const v = f0 === null ? 0 : f0[base + i];
+    securities[n] = i;
+    n += v - v === 0 ? 1 : 0;
+  }
+  // kept while the other horizons have a return too
+  for (let h = 1; h < H; h++) {
+    const f = fwd[h];
+    let kept = 0;
+    for (let q = 0; q < n; q++) {
+      const i = securities[q];
+      const v = f[base + i];
+      securities[kept] = i;
+      kept += v - v === 0 ? 1 : 0;
+    }
+    n = kept;
+  }
+  for (let q = 0; q < n; q++) fMark[securities[q]] = stamp;
+  return n;
+}
+
+/**
  * Reads one double per 64-byte cache line of a[row..row + N) before the real loop does. On a
  * large panel a date's row of each matrix comes from main memory; this loop has nothing else
  * to do, so the processor keeps many of those reads in flight at once, while the gather loop
@@ -474,15 +491,16 @@ function gatherSignal(sig: Float64Array, sigHigh: Int32Array, row: number, N: nu
   let m = 0;
   let used = 0;
   for (let i = 0; i < N; i++) {
+    // every array is read before the first branch (see gatherUsed)
     const v = sig[row + i];
+    const hi = sigHigh[2 * (row + i) + 1];
+    const isUsed = fMark[i] === stamp;
     if (v - v !== 0) continue;
     svals[m] = v + 0;
     // the key of the stored value v + 0, from the input's high word (-0 is stored as +0: key 0)
-    const hi = sigHigh[2 * (row + i) + 1];
     const key = v === 0 ? 0 : orderKey(hi);
     keys[m] = key;
     if (needSecurity) sSec[m] = i;
-    const isUsed = fMark[i] === stamp;
     usedSec[m] = isUsed ? i : -1;
     used += isUsed ? 1 : 0;
     m++;
@@ -504,12 +522,13 @@ function markAndGather(
   let n = 0;
   for (let i = 0; i < N; i++) {
     const c = base + i;
+    // every array is read before the first branch (see gatherUsed)
     const v = source[c];
+    const hi = sourceWords[2 * c + 1];
     const ok = v - v === 0;
     fMark[i] = ok ? stamp : 0;
     if (!ok) continue;
     securities[n] = i;
-    const hi = sourceWords[2 * c + 1];
     // the key of the stored v + 0 (-0 is stored as +0: key 0)
     const key = v === 0 ? 0 : orderKey(hi);
     keys[n] = key;
@@ -537,12 +556,15 @@ function gatherUsed(sig: Float64Array, sigHigh: Int32Array, row: number, N: numb
   let m = 0;
   let used = 0;
   for (let i = 0; i < N; i++) {
+    // every array is read before the first branch: V8 then checks each array once before the
+    // loop instead of on every name (a read only some names reach is checked where it happens)
     const v = sig[row + i];
+    const hi = sigHigh[2 * (row + i) + 1];
+    const marked = fMark[i] === stamp;
     if (v - v !== 0) continue;
     m++;
-    if (fMark[i] !== stamp) continue;
+    if (!marked) continue;
     SHARED_USED[used] = i;
-    const hi = sigHigh[2 * (row + i) + 1];
     const key = v === 0 ? 0 : orderKey(hi);
     keys[used] = key;
     used++;
@@ -586,11 +608,12 @@ const RADIX_MIN = 24;
 /**
  * out[0..n) = securities[0..n) in ascending order of values[base + security], stable: by
  * radixSortPayload (their sort keys already in radixArgsortKeys()) above RADIX_MIN names, else
- * by insertion. Returns whether radixArgsortKeys() now holds the sorted keys.
+ * by insertion. Returns whether radixArgsortKeys() now holds the sorted keys; with exact =
+ * false, runs of equal keys are then left for the caller to order (sortKeyRun).
  */
-function sortSecurities(values: Float64Array, words: Int32Array, base: number, securities: Int32Array, n: number, limit: number, out: Int32Array): boolean {
+function sortSecurities(values: Float64Array, words: Int32Array, base: number, securities: Int32Array, n: number, limit: number, out: Int32Array, exact = true): boolean {
   if (n > RADIX_MIN) {
-    radixSortPayload(values, words, base, securities, n, limit, out);
+    radixSortPayload(values, words, base, securities, n, limit, out, exact);
     return true;
   }
   for (let q = 0; q < n; q++) out[q] = securities[q];

@@ -1,5 +1,5 @@
 import { pearsonFromSums, rankPearson } from './ic-rank-pearson';
-import { radixArgsortKeys } from './rank-sort';
+import { radixArgsortKeys, sortKeyRun } from './rank-sort';
 import type { PassState, SignalScratch } from './xs-pass-state';
 import type { SignalPass } from './xs-research-pass';
 
@@ -107,12 +107,21 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
   // names in the current bucket (buckets only grow along the walk)
   let runCount = 0;
   let j = 0;
+  // end of the last run of equal sort keys put in exact order (sortKeyRun)
+  let exactEnd = 0;
   while (j < n) {
-    const i = secs[j];
+    let i = secs[j];
     // equal values end up adjacent; sorted keys rule most of them out without reading values
     let e = j + 1;
     if (byKeys) {
-      while (e < n && keys[e] === keys[j] && signal[row + secs[e]] === signal[row + i]) e++;
+      if (e < n && keys[e] === keys[j]) {
+        // the sort left colliding keys in security order: order the run by value first
+        if (j >= exactEnd) {
+          exactEnd = sortKeyRun(secs, j, n, signal, row);
+          i = secs[j];
+        }
+        while (e < exactEnd && signal[row + secs[e]] === signal[row + i]) e++;
+      }
     } else {
       while (e < n && signal[row + secs[e]] === signal[row + i]) e++;
     }
@@ -251,7 +260,11 @@ function writeHorizon(st: PassState, so: SignalPass, s: number, h: number, t: nu
   const k = st.k;
   const n = st.usedBySignal[s];
   so.ic[h][t] = rankPearson(n, sums.sxy, st.squaresBySignal[s], sums.syy);
-  so.dateMean[h][t] = n > 0 ? sums.sf / n : NaN;
+  // the date's sum: slot 0 (a date without buckets) and the buckets 1..k, each summed in
+  // ascending return order by the walk; the spill slot holds the unused names
+  let sum = 0;
+  for (let b = 0; b <= k; b++) sum += bucketSum[b];
+  so.dateMean[h][t] = n > 0 ? sum / n : NaN;
   const counts = st.countsBySignal;
   for (let b = 0; b < k; b++) {
     const c = counts[s * k + b];
@@ -298,9 +311,9 @@ export function finishSignal(st: PassState, so: SignalPass, s: number, d: DateCo
   if (st.lags.length) autocorrelationAndTurnover(st, so, s, d, code);
 }
 
-/** Sums of one horizon's walk for each signal of a pair: rank products, squared forward ranks, forward returns. */
-const walkA = { sxy: 0, syy: 0, sf: 0 };
-const walkB = { sxy: 0, syy: 0, sf: 0 };
+/** Sums of one horizon's walk for each signal of a pair: rank products and squared forward ranks. */
+const walkA = { sxy: 0, syy: 0 };
+const walkB = { sxy: 0, syy: 0 };
 /**
  * Bucket sums of the walk: slot b holds bucket b (1..k); slot 0 takes the returns of names on
  * a date without buckets and slot UNUSED_BUCKET those of unused names, so the walk adds
@@ -336,7 +349,7 @@ function squaresUpTo(n: number): number {
  * One horizon's walk over the forward returns in ascending order, for two signals at once (they
  * share the loads of the sorted returns and run their sums side by side): the r-th used name
  * of a signal gets forward rank r, its code's signal rank enters the sum of products and its
- * return the date's and its bucket's sums (in ascending return order). Runs of equal returns
+ * return its bucket's sum (in ascending return order; the date's sum is the buckets' sum). Runs of equal returns
  * (found once per date, tieStart/tieEnd) share their average rank; between them the loop has
  * no tie test. forwardWalk is the same for one signal (an odd one out); both need
  * nF <= IMUL_MAX (2 * rank * rank fits int32: Math.imul, no overflow or -0 checks), else
@@ -353,16 +366,13 @@ function forwardWalkPair(
   let rA = 0;
   let sxyA = 0;
   let syyA = 0;
-  let sfA = 0;
   let rB = 0;
   let sxyB = 0;
   let syyB = 0;
-  let sfB = 0;
   let q = 0;
   const chunk = productChunk(nF);
   // No branch on "used": an unused name's code has rank part 0 (adds 0 to the products) and
-  // the spill bucket; its return is added as f * 0 = +-0, which leaves a sum unchanged - the
-  // same bits as skipping it (docs/engine.md, "Kernel style").
+  // its return goes to the spill slot (docs/engine.md, "Kernel style").
   for (let g = 0; g <= tieGroups; g++) {
     const stop = g < tieGroups ? tieStart[g] : nF;
     const rA0 = rA;
@@ -379,13 +389,11 @@ function forwardWalkPair(
         const uA = 1 - (cA >>> 31);
         rA += uA;
         pA += Math.imul(cA & RANK_MASK, rA);
-        sfA += f * uA;
         sumA[cA >>> CODE_RANK_BITS] += f;
         const cB = codeB[i];
         const uB = 1 - (cB >>> 31);
         rB += uB;
         pB += Math.imul(cB & RANK_MASK, rB);
-        sfB += f * uB;
         sumB[cB >>> CODE_RANK_BITS] += f;
       }
       sxyA += pA;
@@ -415,23 +423,19 @@ function forwardWalkPair(
       const avg = rA + (cntA + 1) / 2;
       sxyA += sxA * avg;
       syyA += cntA * avg * avg;
-      sfA += cntA * f;
       rA += cntA;
     }
     if (cntB > 0) {
       const avg = rB + (cntB + 1) / 2;
       sxyB += sxB * avg;
       syyB += cntB * avg * avg;
-      sfB += cntB * f;
       rB += cntB;
     }
   }
   walkA.sxy = sxyA / 2;
   walkA.syy = syyA;
-  walkA.sf = sfA;
   walkB.sxy = sxyB / 2;
   walkB.syy = syyB;
-  walkB.sf = sfB;
 }
 
 /** forwardWalkPair for one signal (sums in walkA and WALK_SUMS_A). */
@@ -443,7 +447,6 @@ function forwardWalk(
   let r = 0;
   let sxy2 = 0;
   let syy = 0;
-  let sf = 0;
   let q = 0;
   const chunk = productChunk(nF);
   for (let g = 0; g <= tieGroups; g++) {
@@ -458,7 +461,6 @@ function forwardWalk(
         const u = 1 - (c >>> 31);
         r += u;
         p += Math.imul(c & RANK_MASK, r);
-        sf += f * u;
         bucketSum[c >>> CODE_RANK_BITS] += f;
       }
       sxy2 += p;
@@ -479,13 +481,11 @@ function forwardWalk(
       const avg = r + (cnt + 1) / 2;
       sxy2 += sx2 * avg;
       syy += cnt * avg * avg;
-      sf += cnt * f;
       r += cnt;
     }
   }
   walkA.sxy = sxy2 / 2;
   walkA.syy = syy;
-  walkA.sf = sf;
 }
 
 /** forwardWalk for cross-sections above IMUL_MAX: rank products in double precision. */
@@ -497,7 +497,6 @@ function forwardWalkWide(
   let r = 0;
   let sxy2 = 0;
   let syy = 0;
-  let sf = 0;
   let q = 0;
   for (let g = 0; g <= tieGroups; g++) {
     const stop = g < tieGroups ? tieStart[g] : nF;
@@ -508,7 +507,6 @@ function forwardWalkWide(
       const u = 1 - (c >>> 31);
       r += u;
       sxy2 += (c & RANK_MASK) * r;
-      sf += f * u;
       bucketSum[c >>> CODE_RANK_BITS] += f;
     }
     syy += squaresUpTo(r) - squaresUpTo(r0);
@@ -527,13 +525,11 @@ function forwardWalkWide(
       const avg = r + (cnt + 1) / 2;
       sxy2 += sx2 * avg;
       syy += cnt * avg * avg;
-      sf += cnt * f;
       r += cnt;
     }
   }
   walkA.sxy = sxy2 / 2;
   walkA.syy = syy;
-  walkA.sf = sf;
 }
 
 /**
