@@ -184,25 +184,12 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
       singleDate(st, input.signals[0], signalWords[0], fwd[0], fwdWords[0], perSignal[0], out, d);
       continue;
     }
-    // names with a finite return at every horizon
-    let nF = 0;
-    // one horizon, emitting: the marks, the values and their sort keys in one loop
+    // names with a finite return at every horizon; with one horizon, emitting, the marks, the
+    // values and their sort keys in one loop
     const gathered = H === 1 && groupOf === null && emit && keyed;
-    if (gathered) {
-      nF = markAndGather(fwd[0], fwdWords[0], base, N, fMark, stamp, fSecurity);
-    } else if (H === 1 && groupOf === null) {
-      // one horizon: the marks are final in the same loop (a stamp of 0 marks nothing)
-      const f0 = fwd[0];
-      for (let i = 0; i < N; i++) {
-        const v = f0[base + i];
-        const ok = v - v === 0;
-        fSecurity[nF] = i;
-        fMark[i] = ok ? stamp : 0;
-        nF += ok ? 1 : 0;
-      }
-    } else {
-      nF = namesWithEveryReturn(fwd, base, N, groupOf, fSecurity, fMark, stamp);
-    }
+    const nF = gathered
+      ? markAndGather(fwd[0], fwdWords[0], base, N, fMark, stamp, fSecurity)
+      : namesWithEveryReturn(fwd, base, N, groupOf, fSecurity, fMark, stamp);
     st.nF = nF;
     if (emit) {
       for (let h = 0; h < H; h++) {

@@ -349,9 +349,9 @@ function squaresUpTo(n: number): number {
  * One horizon's walk over the forward returns in ascending order, for two signals at once (they
  * share the loads of the sorted returns and run their sums side by side): the r-th used name
  * of a signal gets forward rank r, its code's signal rank enters the sum of products and its
- * return its bucket's sum (in ascending return order; the date's sum is the buckets' sum). Runs of equal returns
- * (found once per date, tieStart/tieEnd) share their average rank; between them the loop has
- * no tie test. forwardWalk is the same for one signal (an odd one out); both need
+ * return its bucket's sum (in ascending return order; the date's sum is the buckets' sum).
+ * Runs of equal returns (found once per date, tieStart/tieEnd) share their average rank;
+ * between them the loop has no tie test. forwardWalk is the same for one signal (an odd one out); both need
  * nF <= IMUL_MAX (2 * rank * rank fits int32: Math.imul, no overflow or -0 checks), else
  * forwardWalkWide.
  */
