@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, orderKey, radixArgsortKeys, radixSortPayload, sortKeyRun } from '../kernel-lib/kernels/rank-sort';
+import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, orderKey, radixArgsortKeys, radixSortPayload, signedKey, sortKeyRun } from '../kernel-lib/kernels/rank-sort';
 import { lcg } from './research-reference';
 
 // radixSortPayload (the research pass's sort of securities by their value on a date, values
@@ -15,16 +15,24 @@ const cases: Record<string, (rnd: () => number) => number> = {
   'values closer than the key resolution (low-word keys)': (rnd) => 100 + Math.round(normal(rnd) * 1e4) * 1e-7,
   'a huge outlier among small values (long key runs)': (rnd) => (rnd() < 0.001 ? 1e300 : 1 + rnd() * 1e-3),
   'infinities, subnormals and zeros': (rnd) => [Infinity, -Infinity, 5e-324, -5e-324, 1e-310, 0, -0, rnd() - 0.5][Math.floor(rnd() * 8)],
+  // every high word 0 or 0x80000000: a key range of at most 1, refined by low-word bits
+  'subnormals below 2^-1042 and zeros': (rnd) => [5e-324, -5e-324, 1e-314, -1e-314, 2e-314, -2e-314, 5e-315, -5e-315, 0, -0][Math.floor(rnd() * 10)],
   'all equal': () => 3.25,
 };
 
-/** The caller's keys: orderKey of the high word, -0 keyed like +0 (as the pass's gathers do). */
-function writeKeys(values: Float64Array, base: number, payload: Int32Array, m: number): void {
+/**
+ * The caller's keys, either way the pass's gathers write them: orderKey of the high word with
+ * -0 keyed like +0, or signedKey of the high word (no value read: -0, +0 and the values below
+ * 2^-1042 share key 0).
+ */
+const keyKinds = ['orderKey', 'signedKey'] as const;
+function writeKeys(values: Float64Array, base: number, payload: Int32Array, m: number, kind: (typeof keyKinds)[number] = 'orderKey'): void {
   const words = int32Words(values);
   const keys = radixArgsortKeys();
   for (let j = 0; j < m; j++) {
     const v = values[base + payload[j]];
-    keys[j] = v === 0 ? 0 : orderKey(words[2 * (base + payload[j]) + 1]);
+    const hi = words[2 * (base + payload[j]) + 1];
+    keys[j] = kind === 'signedKey' ? signedKey(hi) : v === 0 ? 0 : orderKey(hi);
   }
 }
 
@@ -48,9 +56,9 @@ describe('research kernels: radixSortPayload (stable sort of payloads by values 
           const b = Math.floor(rnd() * (a + 1));
           [shuffled[a], shuffled[b]] = [shuffled[b], shuffled[a]];
         }
-        for (const [list, limit] of [[subset, N], [shuffled, N], [subset, 1 << 20]] as const) {
+        for (const [list, limit, kind] of [[subset, N, 'orderKey'], [shuffled, N, 'orderKey'], [subset, 1 << 20, 'orderKey'], [subset, N, 'signedKey'], [shuffled, 1 << 20, 'signedKey']] as const) {
           const payload = Int32Array.from(list);
-          writeKeys(values, base, payload, m);
+          writeKeys(values, base, payload, m, kind);
           const out = new Int32Array(m);
           radixSortPayload(values, int32Words(values), base, payload, m, limit, out);
           const expected = list.map((i, j) => ({ i, j })).sort((a, b) => {
@@ -58,7 +66,7 @@ describe('research kernels: radixSortPayload (stable sort of payloads by values 
             const y = values[base + b.i];
             return x < y ? -1 : x > y ? 1 : a.j - b.j;
           });
-          assert.deepEqual(Array.from(out), expected.map((e) => e.i), `${name}, m = ${m}, limit ${limit}`);
+          assert.deepEqual(Array.from(out), expected.map((e) => e.i), `${name}, m = ${m}, limit ${limit}, ${kind}`);
           // sorted keys: ascending, and distinct keys only between distinct values
           const keys = radixArgsortKeys();
           for (let q = 1; q < m; q++) {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { researchPass } from '../kernel-lib/kernels/xs-research-pass';
+import { returnQuadGroups } from '../kernel-lib/kernels/xs-signal-date';
 import { lcg, pearson } from './research-reference';
 
 // The forward walks sum rank products as small integers over chunks of names (a chunk's sum
@@ -7,7 +8,9 @@ import { lcg, pearson } from './research-reference';
 // cross-sections (about 800 names and more), which the hand-sized panels of the other tests
 // never reach: here 2000 securities, with tied and zero returns so chunk ends fall inside and
 // between groups of equal returns, against a plain loop (average ranks from a sort, textbook
-// Pearson, buckets from min ranks).
+// Pearson, buckets from min ranks). Bucket sums of returns read groups of four horizons from
+// one interleaved module array while it holds them, the rest horizon by horizon: both ways
+// here, and a cross-section wide enough that the array holds only some of the groups.
 
 /** Average ranks (1-based) and min ranks of values. */
 function ranks(values: number[]): { average: number[]; min: number[] } {
@@ -27,19 +30,15 @@ function ranks(values: number[]): { average: number[]; min: number[] } {
   return { average, min };
 }
 
-describe('research pass: rank products summed in chunks on wide cross-sections', () => {
-  const T = 3;
-  const N = 2000;
-  const S = 3;
-  const k = 5;
-  const rnd = lcg(41);
+function checkAgainstPlainLoop(T: number, N: number, S: number, H: number, k: number, seed: number): void {
+  const rnd = lcg(seed);
   const signals = Array.from({ length: S }, () => new Float64Array(T * N));
-  const forward = [new Float64Array(T * N), new Float64Array(T * N)];
+  const forward = Array.from({ length: H }, () => new Float64Array(T * N));
   for (let c = 0; c < T * N; c++) {
     for (const f of forward) {
       const u = rnd();
       // missing, unchanged prices (0) and coarse ties among the rest
-      f[c] = u < 0.03 ? NaN : u < 0.2 ? 0 : Math.round((rnd() - 0.5) * 400) / 10000;
+      f[c] = u < 0.03 / H ? NaN : u < 0.2 ? 0 : Math.round((rnd() - 0.5) * 400) / 10000;
     }
     for (const sig of signals) {
       const u = rnd();
@@ -78,4 +77,17 @@ describe('research pass: rank products summed in chunks on wide cross-sections',
       }
     }
   });
+}
+
+describe('research pass: rank products summed in chunks on wide cross-sections', () => {
+  // 2000 names: chunked pair walks (and an odd signal out); six horizons: one group of four
+  // read from the interleaved returns, two summed one by one
+  checkAgainstPlainLoop(3, 2000, 3, 6, 5, 41);
+});
+
+describe('research pass: more horizons than the interleaved returns hold', () => {
+  // 53000 names (double-precision walks) and 23 horizons: 4 * 53000 returns per group of four,
+  // so RETURN_QUADS (2^20) holds 4 of the 5 groups and the other 7 horizons are summed one by one
+  it('holds 4 groups of four here', () => assert.equal(returnQuadGroups(23, 53000), 4));
+  checkAgainstPlainLoop(2, 53000, 1, 23, 5, 43);
 });

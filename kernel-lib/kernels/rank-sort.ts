@@ -222,7 +222,8 @@ export const ARGSORT_RADIX_CAPACITY = 1 << 16;
 // Module-level constants, not a scratch argument: V8 then compiles the typed arrays' addresses
 // and lengths into the code, which frees registers in the scatter loops and measured about 2x
 // faster than the same loops on arrays passed in. Each worker thread has its own copy.
-const ARGSORT_KEYS = new Int32Array(ARGSORT_RADIX_CAPACITY);
+// (one slot more than the largest sort: a walk over the sorted keys may put a sentinel after the last)
+const ARGSORT_KEYS = new Int32Array(ARGSORT_RADIX_CAPACITY + 1);
 const ARGSORT_KEYS_B = new Int32Array(ARGSORT_RADIX_CAPACITY);
 const ARGSORT_POSITIONS_B = new Int32Array(ARGSORT_RADIX_CAPACITY);
 const ARGSORT_HIST = new Int32Array(2 * ARGSORT_DIGIT);
@@ -267,7 +268,7 @@ export function radixArgsort(values: Float64Array, words: Int32Array, m: number,
 /**
  * radixArgsort with the keys written by the caller, who usually has the values in hand anyway
  * (gathering them): radixArgsortKeys()[j] = orderKey(words[2j + 1]) for j < m, except that -0
- * may be given key 0 like +0. Needs 24 < m <= ARGSORT_RADIX_CAPACITY (else call radixArgsort).
+ * may be given key 0 like +0 (or every key signedKey(words[2j + 1])). Needs 24 < m <= ARGSORT_RADIX_CAPACITY (else call radixArgsort).
  */
 export function radixArgsortKeyed(values: Float64Array, words: Int32Array, m: number, order: Int32Array): void {
   radixSortPayload(values, words, 0, IDENTITY, m, m, order);
@@ -283,7 +284,7 @@ const IDENTITY = Int32Array.from({ length: ARGSORT_RADIX_CAPACITY }, (_, j) => j
  * values = a whole date's row, so the caller gets securities in value order without an order
  * -> position -> security lookup, and never copies the values. Every payload is below `limit`
  * (e.g. the securities' count). Keys as for radixArgsortKeyed (radixArgsortKeys()[j] =
- * orderKey of entry j's high word, -0 may be keyed 0 like +0); needs 24 < m <=
+ * orderKey of entry j's high word, -0 may be keyed 0 like +0; or signedKey of every high word); needs 24 < m <=
  * ARGSORT_RADIX_CAPACITY.
  *
  * The key range is found here, not by the callers' gathers: their loops stay short, and any
@@ -355,7 +356,10 @@ export function radixSortPayload(
       const key = keys[j];
       const sign = key >> 31;
       const pull = (key ^ sign) === 0 ? 0 : amin;
-      const d = ((key - ((pull ^ sign) - sign) - lo) << extra) | ((words[2 * (base + payload[j])] ^ sign) >>> lowShift);
+      // key 0 (+-0, and values below 2^-1042 when keyed by signedKey) gets no low bits: those
+      // collide and are put in value order by comparing them
+      const lowBits = key === 0 ? 0 : (words[2 * (base + payload[j])] ^ sign) >>> lowShift;
+      const d = ((key - ((pull ^ sign) - sign) - lo) << extra) | lowBits;
       const x = packed ? (d << PACKED_PAYLOAD_BITS) | payload[j] : d;
       keys[j] = x;
       hist[(x >>> low) & m0]++;
@@ -430,8 +434,8 @@ function pinnedKeys(payload: Int32Array, m: number, keyBits: number): void {
   const keys = ARGSORT_KEYS;
   const amin = RANGE[2];
   const lo = RANGE[3];
-  const range = RANGE[4] - lo;
-  const shift = 32 - Math.clz32(range) - keyBits;
+  const top = RANGE[4];
+  const shift = 32 - Math.clz32(top - lo) - keyBits;
   const H1 = ARGSORT_DIGIT;
   const hist = ARGSORT_HIST;
   hist.fill(0, 0, 2 * ARGSORT_DIGIT);
@@ -440,11 +444,12 @@ function pinnedKeys(payload: Int32Array, m: number, keyBits: number): void {
     const sign = key >> 31;
     const magnitude = key ^ sign;
     const pull = magnitude < amin ? magnitude : amin;
-    // outside [0, range] (beyond the sampled keys): pinned to the nearer end
-    let d = key - ((pull ^ sign) - sign) - lo;
-    if (d < 0) d = 0;
-    else if (d > range) d = range;
-    const x = ((d >>> shift) << PACKED_PAYLOAD_BITS) | payload[j];
+    // the pulled key stays in int32 (towards 0 by at most its magnitude); outside [lo, top]
+    // (beyond the sampled keys) it is pinned to the nearer end. | 0: int32 arithmetic without
+    // overflow checks - the difference to lo is in [0, 2^32), exact once read as uint32 (>>>)
+    const pulled = (key - ((pull ^ sign) - sign)) | 0;
+    const pinned = pulled < lo ? lo : pulled > top ? top : pulled;
+    const x = ((((pinned - lo) | 0) >>> shift) << PACKED_PAYLOAD_BITS) | payload[j];
     keys[j] = x;
     hist[(x >>> PACKED_PAYLOAD_BITS) & PACKED_DIGIT_MASK]++;
     hist[H1 + (x >>> (PACKED_PAYLOAD_BITS + PACKED_DIGIT_BITS))]++;
@@ -565,11 +570,23 @@ export function orderKey(highWord: number): number {
 }
 
 /**
+ * A sort key from a double's high word alone in which -0 and +0 share key 0: its sign and
+ * magnitude bits read as a signed integer (-magnitude for negatives), without a branch.
+ * Non-decreasing in the value; the only high words sharing a key are those of +-0 and of the
+ * values below 2^-1042 (key 0), which a sort puts in value order by comparing them.
+ */
+export function signedKey(highWord: number): number {
+  const sign = highWord >> 31;
+  return (((highWord & 0x7fffffff) ^ sign) - sign) | 0;
+}
+
+/**
  * After radixArgsort returned true or radixArgsortKeyed ran (until the next sort on this
  * thread): the sorted keys,
  * keys[0..m) non-decreasing along `order`, where keys[j] !== keys[j + 1] implies
  * values[order[j]] < values[order[j + 1]] - so a walk over the sorted order can find ties by
- * reading keys sequentially and compare values only where keys are equal.
+ * reading keys sequentially and compare values only where keys are equal. Holds at least
+ * m + 1 entries (a walk may put a sentinel at m).
  */
 export function radixArgsortKeys(): Int32Array {
   return ARGSORT_KEYS;

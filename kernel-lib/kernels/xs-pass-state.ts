@@ -30,9 +30,8 @@ export interface PassState {
   fValues: Float64Array[];
   fWords: Int32Array[];
   fOrder: Int32Array[];
-  /** Ungrouped: per horizon, security and value in ascending value order (read sequentially by each signal). */
+  /** Ungrouped: per horizon, the securities in ascending order of return (read sequentially by each signal). */
   fSecuritySorted: Int32Array[];
-  fValueSorted: Float64Array[];
   /**
    * Ungrouped: per horizon, today's groups of equal forward returns as [start, end) ranges of
    * sorted positions, and how many (the walks run tie-free between them).
@@ -59,6 +58,8 @@ export interface PassState {
   usedBySignal: Int32Array;
   squaresBySignal: Float64Array;
   countsBySignal: Int32Array;
+  /** Per signal and horizon, today's sums of the used names' returns: slot 0 on a date without buckets, then bucket 1..k (returnsByBucket). */
+  returnSums: Float64Array;
   /**
    * The first lag's autocorrelation and turnover are summed during the rank walk (rankSignal)
    * when the cross-section allows exact int32 products (N <= 32767): per signal the six sums
@@ -162,7 +163,6 @@ export function createPassState(
     fWords: fValues.map(int32Words),
     fOrder: perHorizon(() => new Int32Array(N)),
     fSecuritySorted: perHorizon(() => new Int32Array(grouped ? 0 : N)),
-    fValueSorted: perHorizon(() => new Float64Array(grouped ? 0 : N)),
     fTieStart: perHorizon(() => new Int32Array(grouped ? 0 : (N >> 1) + 1)),
     fTieEnd: perHorizon(() => new Int32Array(grouped ? 0 : (N >> 1) + 1)),
     fTieGroups: new Int32Array(H),
@@ -175,6 +175,7 @@ export function createPassState(
     usedBySignal: new Int32Array(signals),
     squaresBySignal: new Float64Array(signals),
     countsBySignal: new Int32Array(Math.max(1, signals * k)),
+    returnSums: new Float64Array(grouped ? 0 : signals * H * (k + 1)),
     fuseFirstLag: !grouped && L > 0 && N <= CODE_IMUL_MAX,
     firstLagSums: new Float64Array(6 * signals),
     stayBySignal: new Int32Array(Math.max(1, signals * k)),

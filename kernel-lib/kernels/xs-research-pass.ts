@@ -1,8 +1,8 @@
-import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, orderKey, radixArgsort, radixArgsortKeyed, radixArgsortKeys, radixSortPayload } from './rank-sort';
+import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, orderKey, radixArgsort, radixArgsortKeyed, radixArgsortKeys, radixSortPayload, signedKey } from './rank-sort';
 import { ranksFromOrder } from './rank-walk';
 import { rankPearson } from './ic-rank-pearson';
 import { createPassState, createSignalScratch, type PassState, type SignalScratch } from './xs-pass-state';
-import { finishSignal, rankSignal, walkHorizon, type DateContext } from './xs-signal-date';
+import { finishSignal, rankSignal, RETURN_QUADS, returnQuadGroups, walkHorizon, type DateContext } from './xs-signal-date';
 import { signalDateGrouped } from './xs-signal-date-grouped';
 import { forwardReturnsAt, type ForwardPrices } from './xs-forward-returns';
 
@@ -205,7 +205,7 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
         if (!grouped) {
           // in sorted order, contiguous: every signal walks these sequentially
           if (!bySecurity) for (let q = 0; q < nF; q++) secs[q] = fSecurity[order[q]];
-          sortedReturns(st, h, fwd[h], base, nF);
+          returnTieGroups(st, h, fwd[h], base, nF);
         } else {
           ranksFromOrder(
             { order, m: nF, values: vals, securityOf: fSecurity, include: null, stamp, groupOf },
@@ -214,6 +214,7 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
           );
         }
       }
+      if (!grouped) returnQuads(fwd, base, N);
       if (!grouped) st.fCount[0] = H > 0 ? nF : 0;
       else if (H === 0) st.fCount.fill(0);
       for (let g = 0; g < G; g++) out.forwardRows[t * G + g] = st.fCount[g];
@@ -231,7 +232,7 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
       touchRow(sig, row, N);
       if (groupOf === null && shared) {
         // the used names' securities and sort keys in one loop, sorted by signal (values read in place)
-        m = gatherUsed(sig, signalWords[s], row, N, fMark, stamp);
+        m = gatherUsed(signalWords[s], row, N, fMark, stamp);
         used = GATHER_USED_COUNT[0];
         sc.m = m;
         sc.used = used;
@@ -309,8 +310,8 @@ export function researchPass(input: ResearchPassInput, range?: { from: number; t
  * finite signal and a finite forward return are gathered once with both sort keys
  * (gatherPair), the signal is sorted and ranked over them (rankSignal), then the forward
  * returns of the same names are sorted and walked. The forward walk over these names alone
- * gives the same sums as over every name with a return (the others add +-0 and land in the
- * spill bucket); forwardRows still counts every name with a return.
+ * gives the same sums as over every name with a return (the others add 0 to the ranks and the
+ * rank products); forwardRows still counts every name with a return.
  */
 function singleDate(
   st: PassState, sig: Float64Array, sigWords: Int32Array, fwd: Float64Array, fwdWords: Int32Array,
@@ -337,7 +338,7 @@ function singleDate(
     for (let q = 0; q < used; q++) keys[q] = PAIR_KEYS[q];
     sortSecurities(fwd, fwdWords, base, SHARED_USED, used, st.N, st.fSecuritySorted[0]);
     st.nF = used;
-    sortedReturns(st, 0, fwd, base, used);
+    returnTieGroups(st, 0, fwd, base, used);
     walkHorizon(st, out.signals, 0, d);
   }
   finishSignal(st, so, 0, d);
@@ -383,22 +384,19 @@ function gatherPair(fwd: Float64Array, fwdHigh: Int32Array, base: number, sig: F
 }
 
 /**
- * Horizon h's returns in sorted order (st.fSecuritySorted[h][0..n) already sorted by
- * source[base + security]): their values (+ 0) in st.fValueSorted[h], contiguous for every
- * signal's walk, and the groups of equal returns (e.g. unchanged prices: 0) as [start, end)
- * ranges of sorted positions, found once for every walk.
+ * Horizon h's groups of equal returns (e.g. unchanged prices: 0) as [start, end) ranges of
+ * sorted positions (st.fSecuritySorted[h][0..n) already sorted by source[base + security]),
+ * found once for every walk.
  */
-function sortedReturns(st: PassState, h: number, source: Float64Array, base: number, n: number): void {
+function returnTieGroups(st: PassState, h: number, source: Float64Array, base: number, n: number): void {
   const secs = st.fSecuritySorted[h];
-  const sorted = st.fValueSorted[h];
   const tieStart = st.fTieStart[h];
   const tieEnd = st.fTieEnd[h];
   let groups = 0;
   let previous = NaN;
   let runStart = 0;
   for (let q = 0; q < n; q++) {
-    const v = source[base + secs[q]] + 0;
-    sorted[q] = v;
+    const v = source[base + secs[q]];
     if (v === previous) continue;
     if (q - runStart > 1) {
       tieStart[groups] = runStart;
@@ -412,6 +410,25 @@ function sortedReturns(st: PassState, h: number, source: Float64Array, base: num
     tieEnd[groups++] = n;
   }
   st.fTieGroups[h] = groups;
+}
+
+/** Today's returns of the horizons in groups of four, by security (RETURN_QUADS). */
+function returnQuads(fwd: Float64Array[], base: number, N: number): void {
+  const quads = RETURN_QUADS;
+  for (let g = 0; g < returnQuadGroups(fwd.length, N); g++) {
+    const f0 = fwd[4 * g];
+    const f1 = fwd[4 * g + 1];
+    const f2 = fwd[4 * g + 2];
+    const f3 = fwd[4 * g + 3];
+    const at = 4 * g * N;
+    for (let i = 0; i < N; i++) {
+      const q = at + 4 * i;
+      quads[q] = f0[base + i];
+      quads[q + 1] = f1[base + i];
+      quads[q + 2] = f2[base + i];
+      quads[q + 3] = f3[base + i];
+    }
+  }
 }
 
 /**
@@ -535,26 +552,28 @@ const GATHER_USED_COUNT = new Int32Array(1);
 
 /**
  * A signal's used names on a date (finite value and every forward return), in security order:
- * their securities in SHARED_USED and sort keys in radixArgsortKeys() (radixSortPayload reads
- * the values in place; -0 gets the key of +0), their count in GATHER_USED_COUNT. Returns the count of finite values.
+ * their securities in SHARED_USED and sort keys (signedKey) in radixArgsortKeys()
+ * (radixSortPayload reads the values in place), their count in GATHER_USED_COUNT. Returns the
+ * count of finite values. Reads the high words only: their exponent bits say whether the value
+ * is finite, and the key comes from them.
  */
-function gatherUsed(sig: Float64Array, sigHigh: Int32Array, row: number, N: number, fMark: Int32Array, stamp: number): number {
+function gatherUsed(sigWords: Int32Array, row: number, N: number, fMark: Int32Array, stamp: number): number {
   const keys = radixArgsortKeys();
+  const highAt = 2 * row + 1;
   let m = 0;
   let used = 0;
+  // flags as 0/1 integers and no branch: V8 compiles booleans in sums to branches and moves
   for (let i = 0; i < N; i++) {
-    // every array is read before the first branch: V8 then checks each array once before the
-    // loop instead of on every name (a read only some names reach is checked where it happens)
-    const v = sig[row + i];
-    const hi = sigHigh[2 * (row + i) + 1];
-    const marked = fMark[i] === stamp;
-    if (v - v !== 0) continue;
-    m++;
-    if (!marked) continue;
+    const hi = sigWords[(highAt + 2 * i) | 0];
+    // 1 for NaN and +-Infinity (every exponent bit set: adding 1 to the exponent carries into the sign)
+    const notFinite = (((hi & 0x7ff00000) + 0x00100000) | 0) >>> 31;
+    // 1 when fMark[i] === stamp (both non-negative)
+    const marked = (((fMark[i] ^ stamp) - 1) | 0) >>> 31;
+    m += notFinite ^ 1;
+    // written for every name and kept (used moves on) for a used one
     SHARED_USED[used] = i;
-    const key = v === 0 ? 0 : orderKey(hi);
-    keys[used] = key;
-    used++;
+    keys[used] = signedKey(hi);
+    used += marked & ~notFinite;
   }
   GATHER_USED_COUNT[0] = used;
   return m;
