@@ -580,6 +580,11 @@ export function signedKey(highWord: number): number {
   return (((highWord & 0x7fffffff) ^ sign) - sign) | 0;
 }
 
+/** 1 when a double with this high word is NaN or +-Infinity (every exponent bit set: adding 1 to the exponent carries into the sign), else 0. */
+export function notFinite(highWord: number): number {
+  return (((highWord & 0x7ff00000) + 0x00100000) | 0) >>> 31;
+}
+
 /**
  * After radixArgsort returned true or radixArgsortKeyed ran (until the next sort on this
  * thread): the sorted keys,

@@ -1,4 +1,4 @@
-import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, orderKey, radixArgsort, radixArgsortKeyed, radixArgsortKeys, radixSortPayload, signedKey } from './rank-sort';
+import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, notFinite, radixArgsort, radixArgsortKeyed, radixArgsortKeys, radixSortPayload, signedKey } from './rank-sort';
 import { ranksFromOrder } from './rank-walk';
 import { rankPearson } from './ic-rank-pearson';
 import { createPassState, createSignalScratch, type PassState, type SignalScratch } from './xs-pass-state';
@@ -322,7 +322,7 @@ function singleDate(
   const base = d.base;
   const so = out.signals[0];
   touchRow(sig, row, st.N);
-  const m = gatherPair(fwd, fwdWords, base, sig, sigWords, row, st.N);
+  const m = gatherPair(fwdWords, base, sigWords, row, st.N);
   const used = PAIR_COUNTS[1];
   if (d.emit) {
     out.forwardRows[t] = PAIR_COUNTS[0];
@@ -352,31 +352,28 @@ const PAIR_COUNTS = new Int32Array(2);
 /**
  * Names with a finite signal and a finite forward return on a date, in security order: their
  * securities in SHARED_USED, the signal's sort keys in radixArgsortKeys() and the forward
- * return's in PAIR_KEYS, -0 keyed as +0.
+ * return's in PAIR_KEYS (signedKey: -0 keyed as +0).
  * Returns the count of finite signal values; PAIR_COUNTS = [finite returns, both].
  */
-function gatherPair(fwd: Float64Array, fwdHigh: Int32Array, base: number, sig: Float64Array, sigHigh: Int32Array, row: number, N: number): number {
+function gatherPair(fwdWords: Int32Array, base: number, sigWords: Int32Array, row: number, N: number): number {
   const keys = radixArgsortKeys();
+  const sigHighAt = 2 * row + 1;
+  const fwdHighAt = 2 * base + 1;
   let m = 0;
   let nF = 0;
   let used = 0;
+  // high words only, flags as 0/1 integers, no branch (see gatherUsed)
   for (let i = 0; i < N; i++) {
-    // every array is read before the first branch (see gatherUsed)
-    const f = fwd[base + i];
-    const v = sig[row + i];
-    const hi = sigHigh[2 * (row + i) + 1];
-    const fh = fwdHigh[2 * (base + i) + 1];
-    const fOk = f - f === 0;
-    const sOk = v - v === 0;
-    nF += fOk ? 1 : 0;
-    m += sOk ? 1 : 0;
-    if (!(fOk && sOk)) continue;
+    const hi = sigWords[(sigHighAt + 2 * i) | 0];
+    const fh = fwdWords[(fwdHighAt + 2 * i) | 0];
+    const signalBad = notFinite(hi);
+    const returnBad = notFinite(fh);
+    nF += returnBad ^ 1;
+    m += signalBad ^ 1;
     SHARED_USED[used] = i;
-    const key = v === 0 ? 0 : orderKey(hi);
-    keys[used] = key;
-    const fkey = f === 0 ? 0 : orderKey(fh);
-    PAIR_KEYS[used] = fkey;
-    used++;
+    keys[used] = signedKey(hi);
+    PAIR_KEYS[used] = signedKey(fh);
+    used += (signalBad | returnBad) ^ 1;
   }
   PAIR_COUNTS[0] = nF;
   PAIR_COUNTS[1] = used;
@@ -501,8 +498,8 @@ function gatherSignal(sig: Float64Array, sigHigh: Int32Array, row: number, N: nu
     const isUsed = fMark[i] === stamp;
     if (v - v !== 0) continue;
     svals[m] = v + 0;
-    // the key of the stored value v + 0, from the input's high word (-0 is stored as +0: key 0)
-    const key = v === 0 ? 0 : orderKey(hi);
+    // the key of the stored value v + 0 from the input's high word (signedKey: -0, stored as +0, gets key 0)
+    const key = signedKey(hi);
     keys[m] = key;
     if (needSecurity) sSec[m] = i;
     usedSec[m] = isUsed ? i : -1;
@@ -533,8 +530,8 @@ function markAndGather(
     fMark[i] = ok ? stamp : 0;
     if (!ok) continue;
     securities[n] = i;
-    // the key of the stored v + 0 (-0 is stored as +0: key 0)
-    const key = v === 0 ? 0 : orderKey(hi);
+    // the key of the stored v + 0 (signedKey: -0, stored as +0, gets key 0)
+    const key = signedKey(hi);
     keys[n] = key;
     n++;
   }
@@ -565,15 +562,14 @@ function gatherUsed(sigWords: Int32Array, row: number, N: number, fMark: Int32Ar
   // flags as 0/1 integers and no branch: V8 compiles booleans in sums to branches and moves
   for (let i = 0; i < N; i++) {
     const hi = sigWords[(highAt + 2 * i) | 0];
-    // 1 for NaN and +-Infinity (every exponent bit set: adding 1 to the exponent carries into the sign)
-    const notFinite = (((hi & 0x7ff00000) + 0x00100000) | 0) >>> 31;
+    const bad = notFinite(hi);
     // 1 when fMark[i] === stamp (both non-negative)
     const marked = (((fMark[i] ^ stamp) - 1) | 0) >>> 31;
-    m += notFinite ^ 1;
+    m += bad ^ 1;
     // written for every name and kept (used moves on) for a used one
     SHARED_USED[used] = i;
     keys[used] = signedKey(hi);
-    used += marked & ~notFinite;
+    used += marked & (bad ^ 1);
   }
   GATHER_USED_COUNT[0] = used;
   return m;
@@ -594,18 +590,10 @@ function usedInOrder(sc: SignalScratch): void {
   sc.sortedKeys = false;
 }
 
-/** The sort keys of source[base + securities[q]] (q < m), for radixSortPayload. */
+/** The sort keys (signedKey) of source[base + securities[q]] (q < m), for radixSortPayload. */
 function gatherKeys(sourceWords: Int32Array, base: number, securities: Int32Array, m: number): void {
   const keys = radixArgsortKeys();
-  for (let q = 0; q < m; q++) {
-    const c = base + securities[q];
-    const hi = sourceWords[2 * c + 1];
-    const lo = sourceWords[2 * c];
-    // -0 (high word 0x80000000, low word 0) gets the key of +0
-    const zero = (hi & 0x7fffffff) === 0 && lo === 0;
-    const key = zero ? 0 : orderKey(hi);
-    keys[q] = key;
-  }
+  for (let q = 0; q < m; q++) keys[q] = signedKey(sourceWords[(2 * (base + securities[q]) + 1) | 0]);
 }
 
 /** Below this many values radixArgsort sorts by insertion (its keys are not used). */
@@ -644,8 +632,8 @@ function gatherAndSort(source: Float64Array, sourceWords: Int32Array, base: numb
     const v = source[c];
     values[q] = v + 0;
     const hi = sourceWords[2 * c + 1];
-    // the key of the stored v + 0 (-0 is stored as +0: key 0)
-    const key = v === 0 ? 0 : orderKey(hi);
+    // the key of the stored v + 0 (signedKey: -0, stored as +0, gets key 0)
+    const key = signedKey(hi);
     keys[q] = key;
   }
   radixArgsortKeyed(values, words, m, order);

@@ -45,15 +45,16 @@ const IMUL_MAX = CODE_IMUL_MAX;
  * One date, whole cross-section (no groups): the hot path of factor research, in three steps.
  * rankSignal: from a signal's sorted order, one walk gives every used name (finite signal and
  * every forward return) a rank code - its average rank and its quantile bucket (from its min
- * rank) in one Int32, CODE_UNUSED for the other names - and a place in the used list.
- * walkHorizon: one walk per horizon over the forward returns in sorted order, two signals at a
- * time, ranks the used names among themselves and accumulates in the same step the sums of the
- * IC, the date mean and the bucket means. finishSignal: 1-bar bucket means, autocorrelation and
- * turnover. Definitions: docs/research.md.
+ * rank) in one Int32, CODE_UNUSED for the other names - then sums each horizon's returns by
+ * bucket (returnsByBucket). walkHorizon: one walk per horizon over the forward returns in
+ * sorted order, two signals at a time, ranks the used names among themselves and sums the
+ * IC's rank products; with the bucket sums, the IC, date mean and bucket means.
+ * finishSignal: 1-bar bucket means, autocorrelation and turnover. Definitions:
+ * docs/research.md.
  *
  * Exactness: average ranks are multiples of 1/2, so codes carry 2 * rank as an integer and
  * every rank sum (IC, autocorrelation) is an exact integer in double precision, whatever the
- * order of summation; sums of returns keep the ascending forward-return order.
+ * order of summation; sums of returns are added in ascending signal order.
  */
 export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateContext, signal: Float64Array): void {
   const k = st.k;
@@ -80,8 +81,8 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
   let bucketStart = 0;
 
   // the first lag's autocorrelation and turnover ride along (autocorrelationAndTurnover): each
-  // used name's code `lag` dates earlier is read where its code is written; without it the
-  // sums run over noCodes (all unused) and are dropped
+  // used name's code `lag` dates earlier is read where its code is written (rankDistinct;
+  // rankDistinctAlone without them, and the rare tie groups sum over noCodes then and drop it)
   const lag = st.lags.length ? st.lags[0] : 0;
   const fused = st.fuseFirstLag && d.emit && d.t - lag >= 0;
   const prev = fused ? st.codeSlots[s][(d.t - lag) % st.R] : st.noCodes;
@@ -114,7 +115,8 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
       } while (j > limit);
     }
     if (keys[j + 1] !== keys[j]) {
-      j = rankDistinct(secs, keys, code, prev, j, limit < n ? limit + 1 : n, bucket);
+      const end = limit < n ? limit + 1 : n;
+      j = fused ? rankDistinct(secs, keys, code, prev, j, end, bucket) : rankDistinctAlone(secs, keys, code, j, end, bucket);
       continue;
     }
     // colliding keys: the sort left the run in security order, so order it by value first
@@ -228,6 +230,18 @@ function rankDistinct(
   sums[MISSING] += missing;
   sums[MISS_X2] += missX2;
   sums[MISS_XX4] += missXX4;
+  return j;
+}
+
+/** rankDistinct without the first lag's sums: the codes alone. */
+function rankDistinctAlone(secs: Int32Array, keys: Int32Array, code: Int32Array, start: number, end: number, bucket: number): number {
+  const bucketBits = bucket << CODE_RANK_BITS;
+  let j = start;
+  for (; j < end; j++) {
+    const i = secs[j];
+    if (keys[j + 1] === keys[j]) break;
+    code[i] = bucketBits | ((j + 1) << 1);
+  }
   return j;
 }
 
