@@ -2,7 +2,7 @@ import { ARGSORT_RADIX_CAPACITY, insertionSortAt, int32Words, notFinite, radixAr
 import { ranksFromOrder } from './rank-walk';
 import { rankPearson } from './ic-rank-pearson';
 import { createPassState, createSignalScratch, type PassState, type SignalScratch } from './xs-pass-state';
-import { finishSignal, rankSignal, RETURN_QUADS, returnQuadGroups, walkHorizon, type DateContext } from './xs-signal-date';
+import { finishSignal, rankSignal, returnQuads, walkHorizon, type DateContext } from './xs-signal-date';
 import { signalDateGrouped } from './xs-signal-date-grouped';
 import { forwardReturnsAt, type ForwardPrices } from './xs-forward-returns';
 
@@ -407,25 +407,6 @@ function returnTieGroups(st: PassState, h: number, source: Float64Array, base: n
     tieEnd[groups++] = n;
   }
   st.fTieGroups[h] = groups;
-}
-
-/** Today's returns of the horizons in groups of four, by security (RETURN_QUADS). */
-function returnQuads(fwd: Float64Array[], base: number, N: number): void {
-  const quads = RETURN_QUADS;
-  for (let g = 0; g < returnQuadGroups(fwd.length, N); g++) {
-    const f0 = fwd[4 * g];
-    const f1 = fwd[4 * g + 1];
-    const f2 = fwd[4 * g + 2];
-    const f3 = fwd[4 * g + 3];
-    const at = 4 * g * N;
-    for (let i = 0; i < N; i++) {
-      const q = at + 4 * i;
-      quads[q] = f0[base + i];
-      quads[q + 1] = f1[base + i];
-      quads[q + 2] = f2[base + i];
-      quads[q + 3] = f3[base + i];
-    }
-  }
 }
 
 /**

@@ -151,9 +151,11 @@ export function rankSignal(st: PassState, sc: SignalScratch, s: number, d: DateC
     counts[c0 + bucket - 1] += n - bucketStart;
     stays[c0 + bucket - 1] += sums[SAME];
   }
-  // secs is now in exact order: the used list (signal order) for 1-bar bucket means that are not one of the horizons
-  if (d.forward1 !== null && d.forward1Horizon < 0 && k > 0) st.usedLists[s].set(secs.subarray(0, n));
-  if (d.emit) returnsByBucket(st, s, d, secs, n);
+  if (d.emit) {
+    // secs is now in exact order: the used list (signal order) for 1-bar bucket means that are not one of the horizons
+    if (d.forward1 !== null && d.forward1Horizon < 0 && k > 0) st.usedLists[s].set(secs.subarray(0, n));
+    returnsByBucket(st, s, d, secs, n);
+  }
   const squares = squaresUpTo(n) - tieSquares;
   st.usedBySignal[s] = n;
   st.squaresBySignal[s] = squares;
@@ -333,11 +335,30 @@ export function returnsByBucket(st: PassState, s: number, d: DateContext, secs: 
  * and read by every signal. A module constant (V8 compiles its address and length into
  * sumQuad); 8 MB of address space per thread, touched only as far as used.
  */
-export const RETURN_QUADS = new Float64Array(1 << 20);
+const RETURN_QUADS = new Float64Array(1 << 20);
 
 /** How many groups of four horizons RETURN_QUADS holds for a cross-section of N (the rest are summed one by one). */
 export function returnQuadGroups(H: number, N: number): number {
   return Math.min(H >> 2, Math.floor(RETURN_QUADS.length / (4 * Math.max(1, N))));
+}
+
+/** Today's returns of the horizons in groups of four, by security (RETURN_QUADS). */
+export function returnQuads(fwd: Float64Array[], base: number, N: number): void {
+  const quads = RETURN_QUADS;
+  for (let g = 0; g < returnQuadGroups(fwd.length, N); g++) {
+    const f0 = fwd[4 * g];
+    const f1 = fwd[4 * g + 1];
+    const f2 = fwd[4 * g + 2];
+    const f3 = fwd[4 * g + 3];
+    const at = 4 * g * N;
+    for (let i = 0; i < N; i++) {
+      const q = at + 4 * i;
+      quads[q] = f0[base + i];
+      quads[q + 1] = f1[base + i];
+      quads[q + 2] = f2[base + i];
+      quads[q + 3] = f3[base + i];
+    }
+  }
 }
 
 /** RETURN_QUADS[base + 4 secs[j] + c] summed over j in [from, to), into QUAD_SUMS[c] (c < 4). */
